@@ -1,0 +1,36 @@
+/* decoder.h — the audit's capture pipeline: packets from pcap_source to core events, through
+ * link layers, tunnels, IP reassembly, UDP and TCP reassembly with SIP framing. */
+#pragma once
+
+#include "core.h"
+#include "pcap_source.h"
+
+G_BEGIN_DECLS
+
+typedef struct ScDecoder ScDecoder;
+
+typedef struct {
+    guint64 packets;
+    guint64 bytes;
+    guint64 unsupported_link;  /* packets of a link type we do not decode */
+    guint64 malformed;         /* headers cut short or inconsistent */
+    guint64 snaplen_cut;       /* packets captured shorter than they were */
+    guint64 frag_completed, frag_expired, frag_evicted;
+    guint64 tcp_connections;
+    guint64 tcp_evicted;       /* connections dropped to respect the table cap */
+    guint64 tcp_gaps;          /* sequence holes skipped */
+    guint64 tcp_ooo_dropped;   /* out-of-order bytes dropped to respect the memory cap */
+} ScDecoderStats;
+
+/* Returns: (transfer full): a decoder feeding @core (not owned; must outlive the decoder). */
+ScDecoder *sc_decoder_new (ScCore *core);
+void sc_decoder_free (ScDecoder *dec);
+
+void sc_decoder_packet (ScDecoder *dec, const ScPacket *pkt);
+
+/* End of input at capture time @ts_us: drains reassembly and settles the core. */
+void sc_decoder_finish (ScDecoder *dec, gint64 ts_us);
+
+const ScDecoderStats *sc_decoder_stats (const ScDecoder *dec);
+
+G_END_DECLS

@@ -1,0 +1,177 @@
+/* stream_framer.c — see stream_framer.h. */
+#include "stream_framer.h"
+
+#include "sip_msg.h"
+
+#include <string.h>
+
+void
+sc_framer_init (ScFramer *f, gboolean resync)
+{
+    memset (f, 0, sizeof *f);
+    f->buf = g_byte_array_new ();
+    f->resync = resync;
+}
+
+void
+sc_framer_clear (ScFramer *f)
+{
+    if (f->buf)
+        g_byte_array_unref (f->buf);
+    f->buf = NULL;
+}
+
+gsize
+sc_framer_resync_scanned (const ScFramer *f)
+{
+    return f->scanned;
+}
+
+void
+sc_framer_gap (ScFramer *f)
+{
+    g_byte_array_set_size (f->buf, 0);
+    f->resync = TRUE;
+    f->in_junk = FALSE;
+}
+
+/* Offset of the first line start at or after @from where a SIP start line begins (or may
+ * begin: the line is still incomplete). Returns @len when there is none. */
+static gsize
+find_start_line (const char *p, gsize len, gsize from)
+{
+    for (gsize i = from; i < len; i++) {
+        if (i > 0 && p[i - 1] != '\n')
+            continue;
+        if (p[i] == '\r' || p[i] == '\n')
+            continue;
+        if (sc_sip_start_line_len (p + i, len - i) != 0)
+            return i;
+    }
+    return len;
+}
+
+static void
+consume (ScFramer *f, gsize n)
+{
+    g_byte_array_remove_range (f->buf, 0, (guint)n);
+}
+
+/* Frames what the buffer holds. Returns when more bytes are needed. */
+static void
+frame_buffer (ScFramer *f, const ScFramerSink *sink, gpointer user)
+{
+    for (;;) {
+        const char *p = (const char *)f->buf->data;
+        gsize len = f->buf->len;
+        if (len == 0)
+            return;
+
+        if (f->resync) {
+            gsize at = find_start_line (p, len, 0);
+            f->scanned += MIN (at, len);
+            if (at == len) {
+                /* Keep the last partial line: a start line may be arriving. */
+                const char *nl = g_strrstr_len (p, (gssize)len, "\n");
+                gsize keep_from = nl ? (gsize)(nl - p) + 1 : (len > SC_FRAMER_MAX_HEADERS ? len : 0);
+                consume (f, keep_from);
+                return;
+            }
+            consume (f, at);
+            f->resync = FALSE;
+            f->scanned = 0;
+            continue;
+        }
+
+        /* CRLFs between messages: keep-alives (RFC 5626 §3.5.1) or padding (RFC 3261 §7.5). */
+        gsize crlf = 0;
+        while (crlf < len && (p[crlf] == '\r' || p[crlf] == '\n'))
+            crlf++;
+        if (crlf > 0) {
+            if (sink->crlf)
+                sink->crlf (user, crlf, f->last_frame, f->last_ts_us);
+            consume (f, crlf);
+            continue;
+        }
+
+        gssize sl = sc_sip_start_line_len (p, len);
+        if (sl < 0)
+            return; /* a start line may be arriving */
+        if (sl == 0) {
+            /* Not SIP after a complete message: report once, then resynchronise. */
+            gsize at = find_start_line (p, len, 1);
+            if (!f->in_junk && f->sip_seen && sink->junk)
+                sink->junk (user, at, f->last_frame, f->last_ts_us, f->prev_msg_frame);
+            f->in_junk = TRUE;
+            if (at == len) {
+                const char *nl = g_strrstr_len (p, (gssize)len, "\n");
+                consume (f, nl ? (gsize)(nl - p) + 1 : (len > SC_FRAMER_MAX_HEADERS ? len : 0));
+                return;
+            }
+            consume (f, at);
+            continue;
+        }
+
+        gsize hend = sc_sip_headers_end (p, MIN (len, (gsize)SC_FRAMER_MAX_HEADERS));
+        if (hend == 0) {
+            if (len >= SC_FRAMER_MAX_HEADERS) {
+                f->resync = TRUE; /* headers beyond any sane size: skip this message */
+                consume (f, (gsize)sl);
+                continue;
+            }
+            return;
+        }
+        guint64 cl = 0;
+        gboolean valid = FALSE;
+        if (!sc_sip_find_content_length (p, hend, &cl, &valid) || !valid)
+            cl = 0; /* FRAME-001 for a missing one (the core judges it); no body assumed */
+        if (cl > SC_FRAMER_MAX_BODY) {
+            /* An absurd Content-Length: deliver the headers, then resynchronise silently. */
+            sink->message (user, p, hend, f->last_frame, f->last_ts_us, FALSE, 0);
+            f->prev_msg_frame = f->last_frame;
+            f->sip_seen = TRUE;
+            consume (f, hend);
+            f->resync = TRUE;
+            continue;
+        }
+        gsize need = hend + (gsize)cl;
+        if (len < need)
+            return;
+        f->in_junk = FALSE;
+        f->sip_seen = TRUE;
+        f->prev_msg_frame = f->last_frame;
+        sink->message (user, p, need, f->last_frame, f->last_ts_us, FALSE, 0);
+        consume (f, need);
+    }
+}
+
+void
+sc_framer_feed (ScFramer *f, const guint8 *data, gsize len, guint32 frame, gint64 ts_us,
+                const ScFramerSink *sink, gpointer user)
+{
+    if (len == 0)
+        return;
+    g_byte_array_append (f->buf, data, (guint)len);
+    f->last_frame = frame;
+    f->last_ts_us = ts_us;
+    frame_buffer (f, sink, user);
+}
+
+void
+sc_framer_close (ScFramer *f, guint32 frame, gint64 ts_us, const ScFramerSink *sink, gpointer user)
+{
+    (void)ts_us;
+    const char *p = (const char *)f->buf->data;
+    gsize len = f->buf->len;
+    if (f->resync || len == 0 || sc_sip_start_line_len (p, len) <= 0)
+        return;
+    gsize hend = sc_sip_headers_end (p, len);
+    guint64 cl = 0;
+    gboolean valid = FALSE;
+    if (hend == 0 || !sc_sip_find_content_length (p, hend, &cl, &valid) || !valid)
+        return; /* headers incomplete: not a message at all */
+    if (len < hend + cl) {
+        sink->message (user, p, len, f->last_frame, f->last_ts_us, TRUE, frame);
+        g_byte_array_set_size (f->buf, 0);
+    }
+}

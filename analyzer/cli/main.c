@@ -1,0 +1,277 @@
+/* main.c — sipconn-audit: options, inputs, exit codes (CONTRACT.md). */
+#include "decoder.h"
+#include "pcap_source.h"
+#include "report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
+
+typedef struct {
+    char *format;
+    char *output;
+    char *fail_on;
+    char *rules;
+    char *ignore;
+    gboolean ring;
+    char *keylog;
+    char *config;
+    gboolean version;
+    gboolean list_rules;
+} ScOptions;
+
+static void
+usage_error (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+
+static void
+usage_error (const char *fmt, ...)
+{
+    va_list ap;
+    va_start (ap, fmt);
+    fputs ("sipconn-audit: ", stderr);
+    vfprintf (stderr, fmt, ap);
+    fputs (" (see --help)\n", stderr);
+    va_end (ap);
+}
+
+/* Applies --rules / --ignore to @cfg. FALSE (after a message) on an unknown ID. */
+static gboolean
+select_rules (ScConfig *cfg, const char *list, gboolean enable)
+{
+    g_auto (GStrv) ids = g_strsplit (list, ",", -1);
+    if (enable)
+        for (guint i = 0; i < SC_RULE_COUNT; i++)
+            cfg->enabled[i] = FALSE;
+    for (guint i = 0; ids[i]; i++) {
+        g_strstrip (ids[i]);
+        if (!*ids[i])
+            continue;
+        ScRuleId rule;
+        if (!sc_rule_from_id (ids[i], &rule)) {
+            usage_error ("unknown rule ID '%s' (--list-rules shows them)", ids[i]);
+            return FALSE;
+        }
+        cfg->enabled[rule] = enable;
+    }
+    return TRUE;
+}
+
+static gboolean
+is_capture_name (const char *name)
+{
+    static const char *const exts[] = {".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz",
+                                       ".cap.gz"};
+    for (guint i = 0; i < G_N_ELEMENTS (exts); i++)
+        if (g_str_has_suffix (name, exts[i]))
+            return TRUE;
+    return FALSE;
+}
+
+static gint
+cmp_path (gconstpointer a, gconstpointer b)
+{
+    return g_strcmp0 (*(char *const *)a, *(char *const *)b);
+}
+
+/* Directories are searched recursively for captures, in name order for stable output. */
+static void
+collect_dir (const char *dir, GPtrArray *out)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GDir) d = g_dir_open (dir, 0, &error);
+    if (!d) {
+        fprintf (stderr, "sipconn-audit: %s: %s\n", dir, error->message);
+        return;
+    }
+    g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+    const char *name;
+    while ((name = g_dir_read_name (d)))
+        g_ptr_array_add (names, g_build_filename (dir, name, NULL));
+    g_ptr_array_sort (names, cmp_path);
+    for (guint i = 0; i < names->len; i++) {
+        const char *path = names->pdata[i];
+        if (g_file_test (path, G_FILE_TEST_IS_DIR))
+            collect_dir (path, out);
+        else if (is_capture_name (path))
+            g_ptr_array_add (out, g_strdup (path));
+    }
+}
+
+/* Audits one file into @f. Returns TRUE when the file could be read at all. */
+static gboolean
+audit_file (const char *path, const ScConfig *cfg, ScFileReport *f)
+{
+    g_autoptr (GError) error = NULL;
+    ScPcapSource *src = sc_pcap_source_open (path, &error);
+    if (!src) {
+        fprintf (stderr, "sipconn-audit: %s\n", error->message);
+        g_ptr_array_add (f->errors, g_strdup (error->message));
+        return FALSE;
+    }
+    ScSink sink;
+    sc_report_sink (&sink);
+    ScCore *core = sc_core_new (cfg, &sink, f);
+    ScDecoder *dec = sc_decoder_new (core);
+    ScPacket pkt;
+    gint64 last_ts = 0;
+    while (sc_pcap_source_next (src, &pkt, &error)) {
+        sc_decoder_packet (dec, &pkt);
+        last_ts = MAX (last_ts, pkt.ts_us);
+    }
+    if (error) {
+        fprintf (stderr, "sipconn-audit: %s\n", error->message);
+        g_ptr_array_add (f->errors, g_strdup (error->message));
+    }
+    sc_decoder_finish (dec, last_ts);
+    f->packets = sc_decoder_stats (dec)->packets;
+    f->sip_messages = sc_core_sip_message_count (core);
+    f->usable = TRUE;
+    sc_decoder_free (dec);
+    sc_core_free (core);
+    sc_pcap_source_close (src);
+    return TRUE;
+}
+
+static void
+list_rules (void)
+{
+    for (guint i = 0; i < SC_RULE_COUNT; i++) {
+        const ScRuleInfo *r = sc_rule_info ((ScRuleId)i);
+        printf ("%-9s %-7s %-11s %s (%s)\n", r->id, sc_severity_name (r->severity),
+                r->implemented ? "active" : "not-yet", r->title, r->reference);
+    }
+}
+
+static gboolean
+write_output (const char *path, const GString *text)
+{
+    if (!path || strcmp (path, "-") == 0)
+        return fwrite (text->str, 1, text->len, stdout) == text->len && fflush (stdout) == 0;
+    g_autoptr (GError) error = NULL;
+    if (!g_file_set_contents (path, text->str, (gssize)text->len, &error)) {
+        fprintf (stderr, "sipconn-audit: %s\n", error->message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+int
+main (int argc, char **argv)
+{
+    ScOptions o = {0};
+    GOptionEntry entries[] = {
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &o.format, "text, json or ndjson (default text)",
+         "FORMAT"},
+        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "write the report to FILE", "FILE"},
+        {"fail-on", 0, 0, G_OPTION_ARG_STRING, &o.fail_on,
+         "error, warning, info or never: what makes the exit status 1 (default warning)", "LEVEL"},
+        {"rules", 0, 0, G_OPTION_ARG_STRING, &o.rules, "only these rule IDs", "ID,..."},
+        {"ignore", 0, 0, G_OPTION_ARG_STRING, &o.ignore, "not these rule IDs", "ID,..."},
+        {"ring", 0, 0, G_OPTION_ARG_NONE, &o.ring, "PATHs are one capture split in files", NULL},
+        {"keylog", 0, 0, G_OPTION_ARG_FILENAME, &o.keylog, "TLS key log (NSS format)", "FILE"},
+        {"config", 0, 0, G_OPTION_ARG_FILENAME, &o.config, "tunables (GKeyFile)", "FILE"},
+        {"list-rules", 0, 0, G_OPTION_ARG_NONE, &o.list_rules, "list the rules and exit", NULL},
+        {"version", 0, 0, G_OPTION_ARG_NONE, &o.version, "print the version and exit", NULL},
+        {NULL}};
+    g_autoptr (GOptionContext) ctx = g_option_context_new ("PATH... - audit SIP transport behaviour");
+    g_option_context_add_main_entries (ctx, entries, NULL);
+    g_option_context_set_description (
+        ctx, "PATH is a pcap/pcapng file (gzip allowed), a directory (searched recursively) or -\n"
+             "for standard input. Exit status: 0 clean, 1 findings at or above --fail-on,\n"
+             "2 usage error or no input readable.\n");
+    g_autoptr (GError) error = NULL;
+    if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
+        usage_error ("%s", error->message);
+        return EXIT_USAGE;
+    }
+    if (o.version) {
+        printf ("sipconn-audit %s\n", SIPCONN_VERSION);
+        return EXIT_CLEAN;
+    }
+    if (o.list_rules) {
+        list_rules ();
+        return EXIT_CLEAN;
+    }
+    /* Options of CONTRACT.md that this version does not implement yet are refused, not ignored. */
+    if (o.ring || o.keylog || o.config) {
+        usage_error ("%s is not available in this version",
+                     o.ring ? "--ring" : o.keylog ? "--keylog" : "--config");
+        return EXIT_USAGE;
+    }
+    const char *format = o.format ? o.format : "text";
+    if (strcmp (format, "markdown") == 0 || strcmp (format, "html") == 0) {
+        usage_error ("--format %s is not available in this version", format);
+        return EXIT_USAGE;
+    }
+    if (strcmp (format, "text") && strcmp (format, "json") && strcmp (format, "ndjson")) {
+        usage_error ("unknown format '%s'", format);
+        return EXIT_USAGE;
+    }
+    ScSeverity fail_level = SC_SEVERITY_WARNING;
+    gboolean fail_never = FALSE;
+    if (o.fail_on) {
+        if (strcmp (o.fail_on, "never") == 0)
+            fail_never = TRUE;
+        else if (!sc_severity_parse (o.fail_on, &fail_level)) {
+            usage_error ("unknown --fail-on level '%s'", o.fail_on);
+            return EXIT_USAGE;
+        }
+    }
+    ScConfig cfg;
+    sc_config_init (&cfg);
+    if ((o.rules && !select_rules (&cfg, o.rules, TRUE)) ||
+        (o.ignore && !select_rules (&cfg, o.ignore, FALSE)))
+        return EXIT_USAGE;
+    if (argc < 2) {
+        usage_error ("no PATH given");
+        return EXIT_USAGE;
+    }
+
+    g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+    for (int i = 1; i < argc; i++) {
+        struct stat st;
+        if (strcmp (argv[i], "-") != 0 && stat (argv[i], &st) == 0 && S_ISDIR (st.st_mode))
+            collect_dir (argv[i], paths);
+        else
+            g_ptr_array_add (paths, g_strdup (argv[i]));
+    }
+
+    ScReport *report = sc_report_new ();
+    guint usable = 0;
+    for (guint i = 0; i < paths->len; i++) {
+        ScFileReport *f = sc_report_add_file (report, paths->pdata[i]);
+        usable += audit_file (paths->pdata[i], &cfg, f) ? 1 : 0;
+    }
+    sc_report_sort (report);
+    GString *out = g_string_sized_new (4096);
+    if (strcmp (format, "json") == 0)
+        sc_report_json (report, out);
+    else if (strcmp (format, "ndjson") == 0)
+        sc_report_ndjson (report, out);
+    else
+        sc_report_text (report, out);
+    gboolean written = write_output (o.output, out);
+    g_string_free (out, TRUE);
+
+    guint64 counts[3];
+    sc_report_count (report, counts);
+    sc_report_free (report);
+    g_free (o.format);
+    g_free (o.output);
+    g_free (o.fail_on);
+    g_free (o.rules);
+    g_free (o.ignore);
+    g_free (o.keylog);
+    g_free (o.config);
+
+    if (usable == 0 || !written)
+        return EXIT_USAGE;
+    if (!fail_never)
+        for (int s = (int)fail_level; s <= SC_SEVERITY_ERROR; s++)
+            if (counts[s])
+                return EXIT_FINDINGS;
+    return EXIT_CLEAN;
+}

@@ -1,0 +1,419 @@
+/* core.c — event entry points: connections and UDP flows, message dispatch to the rules,
+ * finding reports and end-of-capture settlement. */
+#include "core_private.h"
+
+#include <string.h>
+
+#define SC_SWEEP_INTERVAL_US (5 * G_USEC_PER_SEC)
+#define SC_INVITE_2XX_MAX 65536
+
+void
+sc_config_init (ScConfig *cfg)
+{
+    memset (cfg, 0, sizeof *cfg);
+    cfg->t1_ms = 500;
+    cfg->udp_max_sip_bytes = 1300;
+    cfg->txn_max = 200000;
+    cfg->udp_flow_idle_s = 900;
+    cfg->udp_flow_max = 200000;
+    cfg->route_uri_max = 10000;
+    for (guint i = 0; i < SC_RULE_COUNT; i++)
+        cfg->enabled[i] = TRUE;
+}
+
+/* UDP flows are keyed by their two endpoints in a fixed order, so both directions meet. */
+typedef struct {
+    ScEndpoint lo, hi;
+} ScUdpKey;
+
+static guint
+udp_key_hash (gconstpointer p)
+{
+    const ScUdpKey *k = p;
+    return sc_endpoint_hash (&k->lo) * 33u ^ sc_endpoint_hash (&k->hi);
+}
+
+static gboolean
+udp_key_equal (gconstpointer a, gconstpointer b)
+{
+    const ScUdpKey *x = a, *y = b;
+    return sc_endpoint_equal (&x->lo, &y->lo) && sc_endpoint_equal (&x->hi, &y->hi);
+}
+
+static void
+udp_key_make (ScUdpKey *k, const ScEndpoint *x, const ScEndpoint *y)
+{
+    memset (k, 0, sizeof *k);
+    if (memcmp (x, y, sizeof *x) <= 0) {
+        k->lo = *x;
+        k->hi = *y;
+    } else {
+        k->lo = *y;
+        k->hi = *x;
+    }
+}
+
+ScConn *
+sc_conn_ref (ScConn *conn)
+{
+    if (conn)
+        conn->refcount++;
+    return conn;
+}
+
+void
+sc_conn_unref (ScConn *conn)
+{
+    if (conn && --conn->refcount == 0)
+        g_free (conn);
+}
+
+static ScConn *
+conn_new (ScCore *core, ScTransport transport, const ScEndpoint *a, const ScEndpoint *b,
+          ScInitiator initiator, guint32 frame, gint64 ts_us)
+{
+    ScConn *c = g_new0 (ScConn, 1);
+    c->refcount = 1;
+    c->transport = transport;
+    c->a = *a;
+    c->b = *b;
+    c->initiator = initiator;
+    c->first_frame = c->last_frame = frame;
+    c->first_ts_us = c->last_ts_us = ts_us;
+    g_hash_table_add (core->live_conns, c);
+    return c;
+}
+
+static void
+conn_touch (ScConn *c, guint32 frame, gint64 ts_us)
+{
+    if (ts_us > c->last_ts_us)
+        c->max_idle_us = MAX (c->max_idle_us, ts_us - c->last_ts_us);
+    c->last_frame = MAX (c->last_frame, frame);
+    c->last_ts_us = MAX (c->last_ts_us, ts_us);
+}
+
+/* draft-jain-sipping-persistent-conn-reqs §3 classes by what the capture shows (RULES.md §4). */
+static const char *
+conn_class (const ScCore *core, const ScConn *c)
+{
+    gint64 linger = (gint64)core->cfg.t1_ms * 64 * 1000;
+    if (c->transport == SC_TRANSPORT_UDP) {
+        if (c->requests_from_a && c->requests_from_b)
+            return "bi-ephemeral";
+        return c->requests_from_a ? "uni-ephemeral" : "unknown";
+    }
+    if (c->initiator == SC_INITIATOR_UNKNOWN)
+        return "unknown";
+    if (c->closed) {
+        if (c->requests_from_a && c->requests_from_b)
+            return "bi-ephemeral";
+        return c->requests_from_a ? "uni-ephemeral" : "unknown";
+    }
+    gint64 idle = MAX (c->max_idle_us, core->now_us - c->last_ts_us);
+    if (idle >= linger || c->keepalives > 0)
+        return "persistent";
+    return "unknown";
+}
+
+static void
+conn_report (ScCore *core, ScConn *c)
+{
+    if (c->reported)
+        return;
+    c->reported = TRUE;
+    g_hash_table_remove (core->live_conns, c);
+    if (c->id == 0)
+        return; /* never carried SIP: not ours to list */
+    ScConnFacts f = {
+        .id = c->id,
+        .transport = c->transport,
+        .a = c->a,
+        .b = c->b,
+        .initiator = c->initiator,
+        .first_frame = c->first_frame,
+        .last_frame = c->last_frame,
+        .messages = c->messages,
+        .requests_from_a = c->requests_from_a,
+        .requests_from_b = c->requests_from_b,
+        .keepalives = c->keepalives,
+        .closed = c->closed,
+        .reset = c->reset,
+        .close_frame = c->close_frame,
+        .klass = conn_class (core, c),
+    };
+    if (core->sink.connection)
+        core->sink.connection (&f, core->user);
+}
+
+ScCore *
+sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
+{
+    ScCore *core = g_new0 (ScCore, 1);
+    core->cfg = *cfg;
+    core->sink = *sink;
+    core->user = user;
+    core->udp_flows = g_hash_table_new_full (udp_key_hash, udp_key_equal, g_free,
+                                             (GDestroyNotify)sc_conn_unref);
+    core->txns = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, sc_txn_free);
+    core->route_uris = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    core->invite_2xx = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    core->live_conns = g_hash_table_new (g_direct_hash, g_direct_equal);
+    core->scratch = g_string_sized_new (256);
+    core->key = g_string_sized_new (128);
+    return core;
+}
+
+void
+sc_core_free (ScCore *core)
+{
+    if (!core)
+        return;
+    g_hash_table_destroy (core->txns);
+    g_hash_table_destroy (core->udp_flows);
+    g_hash_table_destroy (core->route_uris);
+    g_hash_table_destroy (core->invite_2xx);
+    g_hash_table_destroy (core->live_conns);
+    g_string_free (core->scratch, TRUE);
+    g_string_free (core->key, TRUE);
+    g_free (core);
+}
+
+void
+sc_core_report (ScCore *core, ScRuleId rule, ScConn *conn, gint64 ts_us, guint n_frames,
+                const guint32 *frames, const char *fmt, ...)
+{
+    if (!core->cfg.enabled[rule])
+        return;
+    va_list ap;
+    va_start (ap, fmt);
+    g_string_vprintf (core->scratch, fmt, ap);
+    va_end (ap);
+    ScFinding f = {.rule = rule, .ts_us = ts_us, .conn_id = conn ? conn->id : 0,
+                   .message = core->scratch->str};
+    f.n_frames = MIN (n_frames, SC_FINDING_MAX_FRAMES);
+    memcpy (f.frames, frames, f.n_frames * sizeof (guint32));
+    core->sink.finding (&f, core->user);
+}
+
+/* Ends UDP flows idle for longer than the configured time (their facts are reported). */
+static gboolean
+udp_flow_idle (gpointer key, gpointer value, gpointer data)
+{
+    (void)key;
+    ScCore *core = data;
+    ScConn *c = value;
+    if (core->now_us - c->last_ts_us <= (gint64)core->cfg.udp_flow_idle_s * G_USEC_PER_SEC)
+        return FALSE;
+    conn_report (core, c);
+    return TRUE;
+}
+
+static void
+advance_clock (ScCore *core, gint64 ts_us)
+{
+    if (ts_us > core->now_us)
+        core->now_us = ts_us;
+    if (core->now_us < core->next_sweep_us)
+        return;
+    core->next_sweep_us = core->now_us + SC_SWEEP_INTERVAL_US;
+    sc_txn_sweep (core);
+    g_hash_table_foreach_remove (core->udp_flows, udp_flow_idle, core);
+}
+
+static ScConn *
+udp_flow_for (ScCore *core, const ScMsgEvent *ev)
+{
+    ScUdpKey key;
+    udp_key_make (&key, &ev->src, &ev->dst);
+    ScConn *c = g_hash_table_lookup (core->udp_flows, &key);
+    if (c)
+        return c;
+    if (g_hash_table_size (core->udp_flows) >= core->cfg.udp_flow_max) {
+        /* Full: end the idle ones now rather than grow without bound. */
+        g_hash_table_foreach_remove (core->udp_flows, udp_flow_idle, core);
+    }
+    c = conn_new (core, SC_TRANSPORT_UDP, &ev->src, &ev->dst, SC_INITIATOR_A, ev->frame,
+                  ev->ts_us);
+    g_hash_table_insert (core->udp_flows, g_memdup2 (&key, sizeof key), c);
+    return c;
+}
+
+void
+sc_conn_note_message (ScCore *core, ScConn *conn, const ScMsgEvent *ev, gboolean request,
+                      gboolean from_a)
+{
+    if (conn->id == 0)
+        conn->id = ++core->next_conn_id;
+    conn_touch (conn, ev->frame, ev->ts_us);
+    conn->messages++;
+    if (request) {
+        if (from_a)
+            conn->requests_from_a++;
+        else
+            conn->requests_from_b++;
+    }
+}
+
+ScConn *
+sc_core_stream_open (ScCore *core, ScTransport transport, const ScEndpoint *a, const ScEndpoint *b,
+                     ScInitiator initiator, guint32 frame, gint64 ts_us)
+{
+    advance_clock (core, ts_us);
+    return conn_new (core, transport, a, b, initiator, frame, ts_us);
+}
+
+void
+sc_core_stream_close (ScCore *core, ScConn *conn, gboolean from_a, gboolean reset, guint32 frame,
+                      gint64 ts_us)
+{
+    advance_clock (core, ts_us);
+    if (conn->closed)
+        return;
+    conn->closed = TRUE;
+    conn->reset = reset;
+    conn->closed_by_a = from_a;
+    conn->close_frame = frame;
+    conn->close_ts_us = ts_us;
+    if (conn->id)
+        conn_touch (conn, frame, ts_us);
+}
+
+void
+sc_core_stream_set_transport (ScCore *core, ScConn *conn, ScTransport transport)
+{
+    (void)core;
+    conn->transport = transport;
+}
+
+void
+sc_core_stream_junk (ScCore *core, ScConn *conn, gboolean from_a, gsize len, guint32 frame,
+                     gint64 ts_us, guint32 prev_frame)
+{
+    (void)from_a;
+    advance_clock (core, ts_us);
+    guint32 frames[] = {frame, prev_frame};
+    sc_core_report (core, SC_RULE_FRAME_003, conn, ts_us, 2, frames,
+                    "%" G_GSIZE_FORMAT " bytes that are neither CRLF nor a SIP start line after "
+                    "the message in frame %u (often a Content-Length too small)",
+                    len, prev_frame);
+}
+
+void
+sc_core_stream_release (ScCore *core, ScConn *conn)
+{
+    conn_report (core, conn);
+    sc_conn_unref (conn);
+}
+
+guint64
+sc_core_sip_message_count (const ScCore *core)
+{
+    return core->sip_messages;
+}
+
+static void
+note_invite_2xx (ScCore *core, const ScSipMsg *msg)
+{
+    if (g_hash_table_size (core->invite_2xx) >= SC_INVITE_2XX_MAX)
+        g_hash_table_remove_all (core->invite_2xx); /* forgetting only silences PRAC-001 */
+    g_hash_table_add (core->invite_2xx,
+                      g_strdup_printf ("%.*s|%u", (int)msg->call_id.len,
+                                       msg->call_id.p ? msg->call_id.p : "", msg->cseq_number));
+}
+
+static void
+on_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn)
+{
+    if (msg->via_count == 0 || !sc_txn_key (msg, &msg->vias[0], msg->method, core->key)) {
+        /* Unmatchable (no valid Via): only the message-level rules. */
+        sc_rules_via_request (core, msg, ev, conn, NULL);
+        sc_rules_prac_message (core, msg, ev, conn, NULL);
+        return;
+    }
+    ScTxn *txn = sc_txn_lookup (core, core->key->str);
+    if (txn) {
+        sc_txn_add_copy (txn, ev, conn); /* retransmission (or another capture point's copy) */
+        return;
+    }
+    txn = sc_txn_insert (core, core->key->str, msg, ev, conn);
+    sc_rules_via_request (core, msg, ev, conn, txn);
+    sc_rules_prac_message (core, msg, ev, conn, txn);
+
+    /* A proxy's forwarded copy: its second Via is the first hop's, as the proxy stamped it. */
+    if (msg->via_count >= 2 && msg->vias[1].valid &&
+        sc_txn_key (msg, &msg->vias[1], msg->method, core->key)) {
+        ScTxn *upstream = sc_txn_lookup (core, core->key->str);
+        if (upstream && upstream != txn)
+            sc_rules_via_server_view (core, upstream, &msg->vias[1], ev, conn);
+    }
+}
+
+static void
+on_response (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn,
+             ScMessageFacts *facts, GString *expected)
+{
+    sc_rules_prac_message (core, msg, ev, conn, NULL);
+    if (msg->via_count == 0 || !msg->has_cseq ||
+        !sc_txn_key (msg, &msg->vias[0], msg->cseq_method, core->key))
+        return;
+    ScTxn *txn = sc_txn_lookup (core, core->key->str);
+    if (!txn)
+        return; /* request not captured: nothing is evaluable */
+    txn->last_ts_us = MAX (txn->last_ts_us, ev->ts_us);
+    facts->request_frame = txn->frame;
+    if (msg->status >= 200 && !txn->final_seen) {
+        txn->final_seen = TRUE;
+        txn->final_status = msg->status;
+        txn->final_ts_us = ev->ts_us;
+    }
+    if (txn->is_invite && msg->status >= 200 && msg->status < 300)
+        note_invite_2xx (core, msg);
+    sc_rules_via_server_view (core, txn, &msg->vias[0], ev, conn);
+    sc_rules_sym_response (core, txn, msg, ev, conn, expected);
+    if (expected->len)
+        facts->expected_dest = expected->str;
+}
+
+void
+sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsize len)
+{
+    advance_clock (core, ev->ts_us);
+    ScSipMsg msg;
+    if (sc_sip_parse (bytes, len, &msg) != SC_SIP_PARSE_OK)
+        return;
+    /* A message cut short by its sender's close is evidence, not a message (tshark agrees). */
+    if (!ev->stream_cut)
+        core->sip_messages++;
+
+    ScConn *conn = ev->conn ? ev->conn : udp_flow_for (core, ev);
+    gboolean from_a = ev->conn ? ev->from_a : sc_endpoint_equal (&ev->src, &conn->a);
+    sc_conn_note_message (core, conn, ev, msg.is_request, from_a);
+
+    ScMessageFacts facts = {.frame = ev->frame, .conn_id = conn->id,
+                            .is_request = msg.is_request};
+    if (conn->transport != SC_TRANSPORT_UDP && conn->initiator == SC_INITIATOR_A) {
+        facts.direction_known = TRUE;
+        facts.backward = !from_a;
+    }
+    sc_rules_frame_message (core, &msg, ev, conn);
+    GString *expected = g_string_new (NULL);
+    if (msg.is_request)
+        on_request (core, &msg, ev, conn);
+    else
+        on_response (core, &msg, ev, conn, &facts, expected);
+    if (core->sink.message)
+        core->sink.message (&facts, core->user);
+    g_string_free (expected, TRUE);
+}
+
+void
+sc_core_finish (ScCore *core, gint64 ts_us)
+{
+    advance_clock (core, ts_us);
+    /* Facts in id order would be nicer for readers; the report layer sorts them. */
+    GList *live = g_hash_table_get_keys (core->live_conns);
+    for (GList *l = live; l; l = l->next)
+        conn_report (core, l->data);
+    g_list_free (live);
+}

@@ -1,0 +1,125 @@
+/* core.h — the analysis core's event interface, shared by sipconn-audit and the Wireshark plugin.
+ *
+ * A front end turns packets into events (a SIP message with its frame and addressing, a stream
+ * opened/closed/with a gap or stray bytes) and the core answers through an ScSink with findings
+ * and facts. The core never reads files or clocks: every time is capture time in µs since the
+ * epoch, every frame a Wireshark frame number (1-based). Ports are host order.
+ *
+ * Threading: an ScCore is used from one thread at a time.
+ */
+#pragma once
+
+#include "rules.h"
+#include "sc_types.h"
+
+G_BEGIN_DECLS
+
+typedef struct ScCore ScCore;
+typedef struct ScConn ScConn; /* a TCP/TLS connection or a UDP flow, owned by the core */
+
+typedef enum {
+    SC_INITIATOR_A = 0,   /* endpoint a opened it (sent the bare SYN; UDP: sent first) */
+    SC_INITIATOR_UNKNOWN, /* the capture began after the handshake */
+} ScInitiator;
+
+/* Tunables (RULES.md "Deadlines and tunables"). sc_config_init() sets the RFC defaults. */
+typedef struct {
+    guint t1_ms;               /* RFC 3261 T1, 500 ms */
+    guint udp_max_sip_bytes;   /* PRAC-001/004 threshold, 1300 B */
+    guint txn_max;             /* cap on live transactions; oldest evicted beyond it */
+    guint udp_flow_idle_s;     /* a UDP flow with no packet for this long is ended */
+    guint udp_flow_max;        /* cap on live UDP flows */
+    guint route_uri_max;       /* cap on remembered Record-Route/Path URIs (PRAC-002) */
+    gboolean enabled[SC_RULE_COUNT];
+} ScConfig;
+
+void sc_config_init (ScConfig *cfg);
+
+/* Facts about one connection or UDP flow, given once when it ends (closed and released by the
+ * front end, expired, or at sc_core_finish). Strings are valid during the callback only. */
+typedef struct {
+    guint id;
+    ScTransport transport;
+    ScEndpoint a, b;
+    ScInitiator initiator;
+    guint32 first_frame, last_frame;
+    guint messages;
+    guint requests_from_a, requests_from_b;
+    guint keepalives;
+    gboolean closed;          /* FIN or RST seen */
+    gboolean reset;
+    guint32 close_frame;
+    const char *klass;        /* "uni-ephemeral", "bi-ephemeral", "persistent", "unknown" */
+} ScConnFacts;
+
+/* Facts about one SIP message (for the plugin's per-message subtree). Valid during the
+ * callback only. */
+typedef struct {
+    guint32 frame;
+    guint conn_id;
+    gboolean is_request;
+    gboolean backward;          /* sent by the acceptor of a connection with known initiator */
+    gboolean direction_known;
+    guint32 request_frame;      /* responses: the request's frame, 0 when not captured */
+    const char *expected_dest;  /* responses: RULES.md expected destination, NULL if none */
+} ScMessageFacts;
+
+typedef struct {
+    void (*finding) (const ScFinding *finding, gpointer user);
+    void (*connection) (const ScConnFacts *conn, gpointer user);
+    void (*message) (const ScMessageFacts *msg, gpointer user); /* nullable */
+} ScSink;
+
+/* A SIP message as the front end delivers it: one datagram, or one message framed out of a
+ * stream (Content-Length framing done by the front end). */
+typedef struct {
+    guint32 frame;          /* frame completing the message (last IP fragment / TCP segment) */
+    gint64 ts_us;
+    ScTransport transport;  /* what it travelled on: UDP, TCP, or TLS (decrypted) */
+    ScEndpoint src, dst;
+    ScConn *conn;           /* streams: from sc_core_stream_open(); UDP: NULL (the core keys
+                               flows by 5-tuple itself) */
+    gboolean from_a;        /* streams: sent by endpoint a of @conn */
+    gsize wire_len;         /* UDP: payload length per the UDP header (≥ captured bytes) */
+    gboolean captured_short; /* snaplen cut: the message's tail is missing from the capture */
+    gboolean ip_fragmented;
+    gboolean stream_cut;    /* streams: the sender closed before the announced body arrived */
+    guint32 cut_frame;      /* the FIN/RST frame when stream_cut */
+} ScMsgEvent;
+
+/* Returns: (transfer full): a core reporting to @sink (copied) with @user. @cfg is copied. */
+ScCore *sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user);
+void sc_core_free (ScCore *core);
+
+/* A TCP connection (or TLS over it) seen for the first time. @a is the SYN sender when
+ * @initiator is SC_INITIATOR_A, otherwise the sender of the first segment seen.
+ * Returns: (transfer none): the connection, owned by the core until sc_core_stream_release(). */
+ScConn *sc_core_stream_open (ScCore *core, ScTransport transport, const ScEndpoint *a,
+                             const ScEndpoint *b, ScInitiator initiator, guint32 frame,
+                             gint64 ts_us);
+
+/* The first FIN or RST on @conn (later ones are ignored: half-closed counts as closed). */
+void sc_core_stream_close (ScCore *core, ScConn *conn, gboolean from_a, gboolean reset,
+                           guint32 frame, gint64 ts_us);
+
+/* The stream switched to TLS (first bytes were a TLS record). */
+void sc_core_stream_set_transport (ScCore *core, ScConn *conn, ScTransport transport);
+
+/* @len bytes after a complete SIP message that are neither CRLF nor a start line (FRAME-003).
+ * @prev_frame is the frame of the message before them. Not called after a capture gap. */
+void sc_core_stream_junk (ScCore *core, ScConn *conn, gboolean from_a, gsize len, guint32 frame,
+                          gint64 ts_us, guint32 prev_frame);
+
+/* The front end forgets @conn (closed and drained, or evicted): its facts are reported. */
+void sc_core_stream_release (ScCore *core, ScConn *conn);
+
+/* One SIP message (@bytes, @len: the captured part). */
+void sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsize len);
+
+/* Number of SIP messages parsed so far. */
+guint64 sc_core_sip_message_count (const ScCore *core);
+
+/* End of capture at @ts_us: pending verdicts are settled, every live connection reported. */
+void sc_core_finish (ScCore *core, gint64 ts_us);
+
+G_END_DECLS

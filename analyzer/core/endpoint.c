@@ -1,0 +1,145 @@
+/* endpoint.c — IP literal parsing, comparison and formatting (by value: IPv6 canonical). */
+#include "sc_types.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+const char *
+sc_transport_name (ScTransport t)
+{
+    switch (t) {
+    case SC_TRANSPORT_UDP:
+        return "udp";
+    case SC_TRANSPORT_TCP:
+        return "tcp";
+    case SC_TRANSPORT_TLS:
+        return "tls";
+    default:
+        return "other";
+    }
+}
+
+gboolean
+sc_ip_parse (const char *text, gsize len, ScEndpoint *out)
+{
+    char buf[INET6_ADDRSTRLEN + 2];
+    if (len >= 2 && text[0] == '[' && text[len - 1] == ']') {
+        text++;
+        len -= 2;
+    }
+    if (len == 0 || len >= sizeof buf)
+        return FALSE;
+    memcpy (buf, text, len);
+    buf[len] = '\0';
+    /* RFC 3261 §25: an IPv6 reference may carry a zone only in non-standard stacks; refuse it. */
+    if (inet_pton (AF_INET, buf, out->addr) == 1) {
+        out->family = 4;
+        memset (out->addr + 4, 0, 12);
+        return TRUE;
+    }
+    if (inet_pton (AF_INET6, buf, out->addr) == 1) {
+        out->family = 6;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+gboolean
+sc_ip_equal (const ScEndpoint *a, const ScEndpoint *b)
+{
+    if (a->family != b->family)
+        return FALSE;
+    return memcmp (a->addr, b->addr, a->family == 4 ? 4 : 16) == 0;
+}
+
+gboolean
+sc_endpoint_equal (const ScEndpoint *a, const ScEndpoint *b)
+{
+    return a->port == b->port && sc_ip_equal (a, b);
+}
+
+gboolean
+sc_ip_is_private (const ScEndpoint *ep)
+{
+    const guint8 *a = ep->addr;
+    if (ep->family == 4) {
+        return a[0] == 10 || (a[0] == 172 && (a[1] & 0xF0) == 16) ||
+               (a[0] == 192 && a[1] == 168) || (a[0] == 100 && (a[1] & 0xC0) == 64) ||
+               (a[0] == 169 && a[1] == 254) || a[0] == 127;
+    }
+    if (ep->family == 6) {
+        static const guint8 loopback[16] = {[15] = 1};
+        return (a[0] & 0xFE) == 0xFC || (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) ||
+               memcmp (a, loopback, 16) == 0;
+    }
+    return FALSE;
+}
+
+gboolean
+sc_ip_is_multicast (const ScEndpoint *ep)
+{
+    if (ep->family == 4)
+        return (ep->addr[0] & 0xF0) == 0xE0;
+    if (ep->family == 6)
+        return ep->addr[0] == 0xFF;
+    return FALSE;
+}
+
+char *
+sc_ip_format (const ScEndpoint *ep, char buf[SC_ENDPOINT_STRLEN])
+{
+    if (ep->family == 4)
+        inet_ntop (AF_INET, ep->addr, buf, SC_ENDPOINT_STRLEN);
+    else if (ep->family == 6)
+        inet_ntop (AF_INET6, ep->addr, buf, SC_ENDPOINT_STRLEN);
+    else
+        g_strlcpy (buf, "?", SC_ENDPOINT_STRLEN);
+    return buf;
+}
+
+char *
+sc_endpoint_format (const ScEndpoint *ep, char buf[SC_ENDPOINT_STRLEN])
+{
+    char ip[SC_ENDPOINT_STRLEN];
+    sc_ip_format (ep, ip);
+    if (ep->family == 6)
+        g_snprintf (buf, SC_ENDPOINT_STRLEN, "[%s]:%u", ip, ep->port);
+    else
+        g_snprintf (buf, SC_ENDPOINT_STRLEN, "%s:%u", ip, ep->port);
+    return buf;
+}
+
+guint
+sc_endpoint_hash (gconstpointer p)
+{
+    const ScEndpoint *ep = p;
+    guint h = ep->family * 31u + ep->port;
+    for (int i = 0; i < 16; i++)
+        h = h * 31u + ep->addr[i];
+    return h;
+}
+
+gboolean
+sc_endpoint_key_equal (gconstpointer a, gconstpointer b)
+{
+    return sc_endpoint_equal (a, b);
+}
+
+gboolean
+sc_sv_eq_ci (ScStrView v, const char *lit)
+{
+    gsize n = strlen (lit);
+    return v.p != NULL && v.len == n && g_ascii_strncasecmp (v.p, lit, n) == 0;
+}
+
+gboolean
+sc_sv_is_set (ScStrView v)
+{
+    return v.p != NULL;
+}
+
+char *
+sc_sv_dup (ScStrView v)
+{
+    return v.p ? g_strndup (v.p, v.len) : NULL;
+}

@@ -1,0 +1,67 @@
+/* sc_types.h — addresses, transports and small helpers shared by every layer.
+ *
+ * Ports are always host byte order. Addresses are stored as raw bytes (network order, as on
+ * the wire) in a 16-byte buffer; IPv4 uses the first four bytes. Times are gint64 microseconds
+ * since the Unix epoch (capture time, never the wall clock).
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+    SC_TRANSPORT_UDP = 0,
+    SC_TRANSPORT_TCP,
+    SC_TRANSPORT_TLS,
+    SC_TRANSPORT_OTHER, /* WS, WSS, SCTP, DTLS: facts only in this version */
+} ScTransport;
+
+typedef struct {
+    guint8 family; /* 4 or 6; 0 = unset */
+    guint8 addr[16];
+    guint16 port; /* host order; 0 = absent */
+} ScEndpoint;
+
+#define SC_ENDPOINT_STRLEN 56 /* "[" + 39 + "]:" + 5 + NUL, rounded up */
+
+const char *sc_transport_name (ScTransport t);
+
+/* Parses an IPv4 dotted quad or an IPv6 literal (brackets allowed) of @len bytes into
+ * @out's family and address; the port is left untouched. Returns FALSE if it is not one. */
+gboolean sc_ip_parse (const char *text, gsize len, ScEndpoint *out);
+
+/* TRUE when the addresses (family and bytes) are equal; ports are ignored. */
+gboolean sc_ip_equal (const ScEndpoint *a, const ScEndpoint *b);
+
+/* TRUE when address and port are equal. */
+gboolean sc_endpoint_equal (const ScEndpoint *a, const ScEndpoint *b);
+
+/* Private, loopback, link-local, CGNAT or ULA (RULES.md "inside-NAT test" list). */
+gboolean sc_ip_is_private (const ScEndpoint *ep);
+
+gboolean sc_ip_is_multicast (const ScEndpoint *ep);
+
+/* Writes "ip" (no port) into @buf; returns @buf. IPv6 in RFC 5952 form, no brackets. */
+char *sc_ip_format (const ScEndpoint *ep, char buf[SC_ENDPOINT_STRLEN]);
+
+/* Writes "ip:port" ("[v6]:port" for IPv6) into @buf; returns @buf. */
+char *sc_endpoint_format (const ScEndpoint *ep, char buf[SC_ENDPOINT_STRLEN]);
+
+/* Hash and equality over family, address and port, for GHashTable keys. */
+guint sc_endpoint_hash (gconstpointer ep);
+gboolean sc_endpoint_key_equal (gconstpointer a, gconstpointer b);
+
+/* A byte range inside a buffer owned by someone else (a SIP message being parsed). */
+typedef struct {
+    const char *p;
+    gsize len;
+} ScStrView;
+
+#define SC_SV_EMPTY ((ScStrView){NULL, 0})
+
+gboolean sc_sv_eq_ci (ScStrView v, const char *lit);
+gboolean sc_sv_is_set (ScStrView v);
+char *sc_sv_dup (ScStrView v); /* (transfer full), NULL for an unset view */
+
+G_END_DECLS

@@ -1,0 +1,125 @@
+/* sip_msg.h — the parts of a SIP message the rules read (RFC 3261 §7, §20, §25).
+ *
+ * sc_sip_parse() fills an ScSipMsg with views (ScStrView) into the caller's buffer: nothing is
+ * allocated, so the message is valid only while that buffer is. Header names match
+ * case-insensitively, compact forms included (v, i, l, m, f, t, k).
+ */
+#pragma once
+
+#include "sc_types.h"
+
+G_BEGIN_DECLS
+
+#define SC_SIP_MAX_VIAS 8    /* values kept; more are counted in via_count */
+#define SC_SIP_MAX_ROUTE_URIS 8
+
+typedef struct {
+    gboolean valid;               /* parsed; FALSE for a malformed value */
+    ScStrView protocol_transport; /* "UDP", "TCP", "TLS", "WS", ... as written */
+    ScTransport transport;
+    ScStrView host;       /* sent-by host, IPv6 without brackets */
+    guint16 port;         /* sent-by port; 0 when absent */
+    gboolean host_is_ip;
+    ScEndpoint host_ip;   /* valid when host_is_ip (port = sent-by port or 0) */
+    ScStrView branch;
+    gboolean has_rport;
+    gboolean rport_has_value; /* "rport=..." (the value may still be invalid) */
+    gboolean rport_valid;     /* the value is a port number 1..65535 */
+    ScStrView rport_value;
+    guint16 rport;
+    gboolean has_received;
+    ScStrView received;
+    gboolean received_is_ip;
+    ScEndpoint received_ip;
+    gboolean has_maddr;
+    ScStrView maddr;
+    gboolean has_alias;
+    gboolean has_keep;
+    gboolean keep_has_value;
+    guint32 keep_s;
+} ScVia;
+
+/* A name-addr or addr-spec URI from Route, Record-Route, Path or Contact. */
+typedef struct {
+    ScStrView uri;   /* the URI without angle brackets */
+    ScStrView host;  /* host part, IPv6 without brackets */
+    guint16 port;    /* 0 when absent */
+    gboolean host_is_ip;
+    gboolean sips;
+    gboolean lr;
+} ScSipUri;
+
+typedef struct {
+    gboolean is_request;
+    ScStrView method;        /* request method */
+    ScStrView request_uri;
+    guint status;            /* response status code */
+
+    ScVia vias[SC_SIP_MAX_VIAS];
+    guint via_count;         /* all Via values seen, may exceed SC_SIP_MAX_VIAS */
+    gboolean any_via_keep_value; /* some Via value (any position) has keep=N */
+
+    ScStrView call_id;
+    gboolean has_cseq;
+    guint32 cseq_number;
+    ScStrView cseq_method;
+    ScStrView from_tag;
+    ScStrView to_tag;
+
+    gboolean has_content_length;
+    gboolean content_length_valid;
+    guint64 content_length;
+
+    ScSipUri record_route[SC_SIP_MAX_ROUTE_URIS];
+    guint record_route_count;
+    ScSipUri path[SC_SIP_MAX_ROUTE_URIS];
+    guint path_count;
+    ScSipUri route[SC_SIP_MAX_ROUTE_URIS];
+    guint route_count;
+    ScStrView contact;        /* first Contact header value, raw */
+
+    ScStrView require;        /* raw values of the first header line of each */
+    ScStrView supported;
+    gboolean has_flow_timer;
+    guint32 flow_timer_s;
+
+    gboolean headers_unterminated; /* the data ended before the empty line */
+    gsize header_len;         /* start line + headers + the empty line */
+    gsize body_len;           /* bytes present after the headers */
+} ScSipMsg;
+
+typedef enum {
+    SC_SIP_PARSE_OK = 0,
+    SC_SIP_PARSE_NOT_SIP,    /* no SIP start line */
+    SC_SIP_PARSE_INCOMPLETE, /* start line but no end of headers */
+} ScSipParseResult;
+
+/* Parses @len bytes at @buf. The message ends at @len (datagram) — the caller has framed it. */
+ScSipParseResult sc_sip_parse (const char *buf, gsize len, ScSipMsg *msg);
+
+/* Length of a SIP start line at @buf if it is one ("METHOD uri SIP/2.0" or "SIP/2.0 NNN ..."),
+ * counting its CRLF; 0 when it is not one, -1 when more bytes are needed to tell. */
+gssize sc_sip_start_line_len (const char *buf, gsize len);
+
+/* Offset of the end of headers (after the empty line) or 0 when not found in @len bytes.
+ * Accepts CRLF CRLF and, as receivers do, LF LF. */
+gsize sc_sip_headers_end (const char *buf, gsize len);
+
+/* Finds the Content-Length (or "l") header in the header block @buf/@len.
+ * Returns FALSE when absent; *valid is FALSE when present but not a number. */
+gboolean sc_sip_find_content_length (const char *buf, gsize len, guint64 *value, gboolean *valid);
+
+/* Parses the Via values of one header value into @msg (exposed for unit tests). */
+void sc_sip_parse_via_values (ScStrView value, ScSipMsg *msg);
+
+/* Parses one URI (e.g. "sip:a@[2001:db8::1]:5070;lr"); FALSE if it has no host. */
+gboolean sc_sip_uri_parse (ScStrView uri, ScSipUri *out);
+
+/* Finds parameter @name (case-insensitive) in ";a=b;c" style @params; *value is the value
+ * view (unset when the parameter has none). */
+gboolean sc_sip_param_find (ScStrView params, const char *name, ScStrView *value);
+
+/* TRUE if @list (comma separated option tags) contains @tag (case-insensitive). */
+gboolean sc_sip_tag_list_has (ScStrView list, const char *tag);
+
+G_END_DECLS

@@ -1,0 +1,259 @@
+/* sip_parse.c — start line, header lines (with folding and compact names) and the headers the
+ * rules read (RFC 3261 §7.1-§7.3, §20). Views only: nothing is allocated. */
+#include "sip_lex.h"
+#include "sip_msg.h"
+
+#include <string.h>
+
+#define SC_SIP_MAX_START_LINE 8192
+
+static const char *
+find_byte (const char *p, gsize len, char c)
+{
+    return len ? memchr (p, c, len) : NULL;
+}
+
+gssize
+sc_sip_start_line_len (const char *buf, gsize len)
+{
+    const char *nl = find_byte (buf, MIN (len, SC_SIP_MAX_START_LINE), '\n');
+    gsize line_len = nl ? (gsize)(nl - buf) : MIN (len, SC_SIP_MAX_START_LINE);
+    gsize l = line_len;
+    if (nl && l > 0 && buf[l - 1] == '\r')
+        l--;
+
+    /* Status-Line: "SIP/2.0" SP 3DIGIT SP Reason-Phrase */
+    static const char ver[] = "SIP/2.0 ";
+    gsize cmp = MIN (l, sizeof ver - 1);
+    if (g_ascii_strncasecmp (buf, ver, cmp) == 0) {
+        if (!nl)
+            return len >= SC_SIP_MAX_START_LINE ? 0 : -1;
+        if (l < 11 || !g_ascii_isdigit (buf[8]) || !g_ascii_isdigit (buf[9]) ||
+            !g_ascii_isdigit (buf[10]) || (l > 11 && buf[11] != ' '))
+            return 0;
+        return (gssize)line_len + 1;
+    }
+    /* Request-Line: Method SP Request-URI SP "SIP/2.0" */
+    gsize i = 0;
+    while (i < l && sc_is_token_char (buf[i]))
+        i++;
+    if (i == 0)
+        return 0;
+    if (i == l)
+        return (!nl && len < SC_SIP_MAX_START_LINE) ? -1 : 0;
+    if (buf[i] != ' ')
+        return 0;
+    const char *sp2 = find_byte (buf + i + 1, l - i - 1, ' ');
+    if (!sp2) {
+        /* Still reading the URI: no space, no control bytes so far. */
+        for (gsize j = i + 1; j < l; j++)
+            if ((guchar)buf[j] < 0x21)
+                return 0;
+        return (!nl && len < SC_SIP_MAX_START_LINE) ? -1 : 0;
+    }
+    gsize rest = l - (gsize)(sp2 + 1 - buf);
+    if (!nl) {
+        /* Version still arriving: what is there must be a prefix of it. */
+        if (rest > 7 || g_ascii_strncasecmp (sp2 + 1, "SIP/2.0", rest) != 0)
+            return 0;
+        return len < SC_SIP_MAX_START_LINE ? -1 : 0;
+    }
+    if (rest != 7 || g_ascii_strncasecmp (sp2 + 1, "SIP/2.0", 7) != 0)
+        return 0;
+    return (gssize)line_len + 1;
+}
+
+gsize
+sc_sip_headers_end (const char *buf, gsize len)
+{
+    for (gsize i = 0; i + 1 < len; i++) {
+        if (buf[i] != '\n')
+            continue;
+        if (buf[i + 1] == '\n')
+            return i + 2;
+        if (buf[i + 1] == '\r' && i + 2 < len && buf[i + 2] == '\n')
+            return i + 3;
+    }
+    return 0;
+}
+
+/* Walks header lines from @pos; calls @fn for each (name, value) with folded lines joined in the
+ * value view. Returns the offset after the empty line, or 0 if it was not found. */
+typedef void (*HeaderFn) (ScStrView name, ScStrView value, gpointer data);
+
+static gsize
+walk_headers (const char *buf, gsize len, gsize pos, HeaderFn fn, gpointer data)
+{
+    while (pos < len) {
+        const char *nl = find_byte (buf + pos, len - pos, '\n');
+        gsize end = nl ? (gsize)(nl - buf) : len;
+        gsize content_end = (end > pos && buf[end - 1] == '\r') ? end - 1 : end;
+        if (content_end == pos)
+            return nl ? end + 1 : 0; /* the empty line */
+        if (!nl)
+            return 0;
+        /* RFC 3261 §7.3.1: a line starting with SP/HT continues the previous value. */
+        gsize next = end + 1;
+        while (next < len && (buf[next] == ' ' || buf[next] == '\t')) {
+            const char *nl2 = find_byte (buf + next, len - next, '\n');
+            if (!nl2)
+                break;
+            end = (gsize)(nl2 - buf);
+            next = end + 1;
+        }
+        const char *colon = find_byte (buf + pos, end - pos, ':');
+        if (colon) {
+            ScStrView name = sc_sv_trim ((ScStrView){buf + pos, (gsize)(colon - buf) - pos});
+            ScStrView value = sc_sv_trim ((ScStrView){colon + 1, end - (gsize)(colon + 1 - buf)});
+            fn (name, value, data);
+        }
+        pos = next;
+    }
+    return 0;
+}
+
+static gboolean
+name_is (ScStrView name, const char *full, const char *compact)
+{
+    return sc_sv_eq_ci (name, full) || (compact && sc_sv_eq_ci (name, compact));
+}
+
+/* Appends the URIs of a name-addr list ("<sip:a;lr>, <sip:b>") to @uris. */
+static void
+add_uri_list (ScStrView value, ScSipUri *uris, guint *count)
+{
+    gsize i = 0;
+    while (i < value.len) {
+        const char *lt = find_byte (value.p + i, value.len - i, '<');
+        if (!lt)
+            break;
+        gsize s = (gsize)(lt - value.p) + 1;
+        const char *gt = find_byte (value.p + s, value.len - s, '>');
+        if (!gt)
+            break;
+        ScSipUri u;
+        if (*count < SC_SIP_MAX_ROUTE_URIS &&
+            sc_sip_uri_parse ((ScStrView){value.p + s, (gsize)(gt - value.p) - s}, &u))
+            uris[(*count)++] = u;
+        i = (gsize)(gt - value.p) + 1;
+    }
+}
+
+static ScStrView
+tag_of (ScStrView value)
+{
+    /* The tag parameter follows the name-addr: look after '>' when there is one. */
+    const char *gt = memchr (value.p, '>', value.len);
+    ScStrView params = value;
+    if (gt)
+        params = (ScStrView){gt + 1, value.len - (gsize)(gt + 1 - value.p)};
+    ScStrView tag;
+    if (sc_sip_param_find (params, "tag", &tag))
+        return tag;
+    return SC_SV_EMPTY;
+}
+
+static void header_dispatch (ScStrView name, ScStrView value, gpointer data);
+
+gboolean
+sc_sip_find_content_length (const char *buf, gsize len, guint64 *value, gboolean *valid)
+{
+    ScSipMsg tmp;
+    memset (&tmp, 0, sizeof tmp);
+    gssize sl = sc_sip_start_line_len (buf, len);
+    if (sl <= 0)
+        return FALSE;
+    walk_headers (buf, len, (gsize)sl, header_dispatch, &tmp);
+    *value = tmp.content_length;
+    *valid = tmp.content_length_valid;
+    return tmp.has_content_length;
+}
+
+static void
+header_dispatch (ScStrView name, ScStrView value, gpointer data)
+{
+    ScSipMsg *m = data;
+    guint32 n;
+    if (name_is (name, "Via", "v")) {
+        sc_sip_parse_via_values (value, m);
+    } else if (name_is (name, "Call-ID", "i")) {
+        m->call_id = value;
+    } else if (name_is (name, "CSeq", NULL)) {
+        gsize i = 0;
+        while (i < value.len && g_ascii_isdigit (value.p[i]))
+            i++;
+        if (sc_sv_to_u32 ((ScStrView){value.p, i}, &n)) {
+            m->has_cseq = TRUE;
+            m->cseq_number = n;
+            m->cseq_method = sc_sv_trim ((ScStrView){value.p + i, value.len - i});
+        }
+    } else if (name_is (name, "Content-Length", "l")) {
+        if (m->has_content_length)
+            return; /* the first one counts; a second is a malformed message either way */
+        m->has_content_length = TRUE;
+        guint64 cl = 0;
+        gboolean ok = value.len > 0 && value.len <= 19;
+        for (gsize i = 0; ok && i < value.len; i++) {
+            if (!g_ascii_isdigit (value.p[i]))
+                ok = FALSE;
+            else
+                cl = cl * 10 + (guint64)(value.p[i] - '0');
+        }
+        m->content_length_valid = ok;
+        m->content_length = ok ? cl : 0;
+    } else if (name_is (name, "From", "f")) {
+        m->from_tag = tag_of (value);
+    } else if (name_is (name, "To", "t")) {
+        m->to_tag = tag_of (value);
+    } else if (name_is (name, "Record-Route", NULL)) {
+        add_uri_list (value, m->record_route, &m->record_route_count);
+    } else if (name_is (name, "Path", NULL)) {
+        add_uri_list (value, m->path, &m->path_count);
+    } else if (name_is (name, "Route", NULL)) {
+        add_uri_list (value, m->route, &m->route_count);
+    } else if (name_is (name, "Contact", "m")) {
+        if (!m->contact.p)
+            m->contact = value;
+    } else if (name_is (name, "Require", NULL)) {
+        if (!m->require.p)
+            m->require = value;
+    } else if (name_is (name, "Supported", "k")) {
+        if (!m->supported.p)
+            m->supported = value;
+    } else if (name_is (name, "Flow-Timer", NULL)) {
+        if (sc_sv_to_u32 (value, &n)) {
+            m->has_flow_timer = TRUE;
+            m->flow_timer_s = n;
+        }
+    }
+}
+
+ScSipParseResult
+sc_sip_parse (const char *buf, gsize len, ScSipMsg *msg)
+{
+    memset (msg, 0, sizeof *msg);
+    gssize sl = sc_sip_start_line_len (buf, len);
+    if (sl == 0)
+        return SC_SIP_PARSE_NOT_SIP;
+    if (sl < 0)
+        return SC_SIP_PARSE_INCOMPLETE;
+    if (g_ascii_strncasecmp (buf, "SIP/2.0 ", 8) == 0) {
+        msg->is_request = FALSE;
+        msg->status = (guint)((buf[8] - '0') * 100 + (buf[9] - '0') * 10 + (buf[10] - '0'));
+    } else {
+        msg->is_request = TRUE;
+        const char *sp1 = memchr (buf, ' ', (gsize)sl);
+        const char *sp2 = memchr (sp1 + 1, ' ', (gsize)sl - (gsize)(sp1 + 1 - buf));
+        msg->method = (ScStrView){buf, (gsize)(sp1 - buf)};
+        msg->request_uri = (ScStrView){sp1 + 1, (gsize)(sp2 - sp1 - 1)};
+    }
+    gsize end = walk_headers (buf, len, (gsize)sl, header_dispatch, msg);
+    if (end == 0) {
+        /* A datagram ends the message: what came is all there is (a malformed message). */
+        msg->headers_unterminated = TRUE;
+        end = len;
+    }
+    msg->header_len = end;
+    msg->body_len = len - end;
+    return SC_SIP_PARSE_OK;
+}

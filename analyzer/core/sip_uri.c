@@ -1,0 +1,122 @@
+/* sip_uri.c — SIP URI host/port/parameter extraction (RFC 3261 §19.1, §25) and generic
+ * ";name=value" parameter lookup. Only what the rules need: next-hop host, port, lr, sips. */
+#include "sip_msg.h"
+#include "sip_lex.h"
+
+#include <string.h>
+
+gboolean
+sc_sip_param_find (ScStrView params, const char *name, ScStrView *value)
+{
+    gsize i = 0;
+    gsize nlen = strlen (name);
+    *value = SC_SV_EMPTY;
+    while (i < params.len) {
+        if (params.p[i] != ';') {
+            i++;
+            continue;
+        }
+        i++;
+        while (i < params.len && sc_is_lws (params.p[i]))
+            i++;
+        gsize ns = i;
+        while (i < params.len && sc_is_token_char (params.p[i]))
+            i++;
+        gsize ne = i;
+        while (i < params.len && sc_is_lws (params.p[i]))
+            i++;
+        ScStrView val = SC_SV_EMPTY;
+        if (i < params.len && params.p[i] == '=') {
+            i++;
+            while (i < params.len && sc_is_lws (params.p[i]))
+                i++;
+            gsize vs = i;
+            if (i < params.len && params.p[i] == '"') {
+                i++;
+                while (i < params.len && params.p[i] != '"')
+                    i += (params.p[i] == '\\') ? 2 : 1;
+                i = MIN (i + 1, params.len);
+            } else {
+                while (i < params.len && params.p[i] != ';' && params.p[i] != ',' &&
+                       params.p[i] != '?' && params.p[i] != '>' && !sc_is_lws (params.p[i]))
+                    i++;
+            }
+            val = (ScStrView){params.p + vs, i - vs};
+        }
+        if (ne - ns == nlen && g_ascii_strncasecmp (params.p + ns, name, nlen) == 0) {
+            *value = val;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+gboolean
+sc_sip_uri_parse (ScStrView uri, ScSipUri *out)
+{
+    memset (out, 0, sizeof *out);
+    uri = sc_sv_trim (uri);
+    out->uri = uri;
+    gsize i = 0;
+    if (uri.len >= 5 && g_ascii_strncasecmp (uri.p, "sips:", 5) == 0) {
+        out->sips = TRUE;
+        i = 5;
+    } else if (uri.len >= 4 && g_ascii_strncasecmp (uri.p, "sip:", 4) == 0) {
+        i = 4;
+    } else {
+        return FALSE;
+    }
+    /* userinfo ends at the first '@' before the host; ';' may occur in the user part. */
+    for (gsize j = i; j < uri.len && uri.p[j] != '>'; j++) {
+        if (uri.p[j] == '@') {
+            i = j + 1;
+            break;
+        }
+    }
+    gsize hs = i, he;
+    if (i < uri.len && uri.p[i] == '[') {
+        while (i < uri.len && uri.p[i] != ']')
+            i++;
+        if (i >= uri.len)
+            return FALSE;
+        out->host = (ScStrView){uri.p + hs + 1, i - hs - 1};
+        i++;
+    } else {
+        while (i < uri.len && uri.p[i] != ':' && uri.p[i] != ';' && uri.p[i] != '?' &&
+               uri.p[i] != '>' && !sc_is_lws (uri.p[i]))
+            i++;
+        he = i;
+        out->host = (ScStrView){uri.p + hs, he - hs};
+    }
+    if (out->host.len == 0)
+        return FALSE;
+    if (i < uri.len && uri.p[i] == ':') {
+        gsize ps = ++i;
+        while (i < uri.len && g_ascii_isdigit (uri.p[i]))
+            i++;
+        guint32 port;
+        if (sc_sv_to_u32 ((ScStrView){uri.p + ps, i - ps}, &port) && port > 0 && port <= 65535)
+            out->port = (guint16)port;
+    }
+    ScEndpoint tmp = {0};
+    out->host_is_ip = sc_ip_parse (out->host.p, out->host.len, &tmp);
+    ScStrView params = {uri.p + i, uri.len - i};
+    ScStrView v;
+    out->lr = sc_sip_param_find (params, "lr", &v);
+    return TRUE;
+}
+
+gboolean
+sc_sip_tag_list_has (ScStrView list, const char *tag)
+{
+    gsize i = 0;
+    while (i < list.len) {
+        gsize s = i;
+        while (i < list.len && list.p[i] != ',')
+            i++;
+        if (sc_sv_eq_ci (sc_sv_trim ((ScStrView){list.p + s, i - s}), tag))
+            return TRUE;
+        i++;
+    }
+    return FALSE;
+}

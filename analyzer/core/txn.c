@@ -1,0 +1,169 @@
+/* txn.c — transaction matching (RFC 3261 §17.1.3, §17.2.3) and the transaction table.
+ *
+ * A transaction lives from its request until 64×T1 after its final response (the longest a
+ * retransmission may follow), or, without a final response, 64×T1 after its last message
+ * (INVITE: 200 s, past RFC 3261 Timer C's 3 minutes). The table is capped (cfg.txn_max). */
+#include "core_private.h"
+
+#include <string.h>
+
+#define SC_MAGIC_COOKIE "z9hG4bK"
+#define SC_INVITE_PENDING_US (200 * G_USEC_PER_SEC)
+
+static void
+append_lower (GString *out, ScStrView v)
+{
+    for (gsize i = 0; i < v.len; i++)
+        g_string_append_c (out, g_ascii_tolower (v.p[i]));
+}
+
+gboolean
+sc_txn_key (const ScSipMsg *msg, const ScVia *via, ScStrView method, GString *out)
+{
+    g_string_truncate (out, 0);
+    if (!via->valid)
+        return FALSE;
+    if (via->branch.len >= 7 && g_ascii_strncasecmp (via->branch.p, SC_MAGIC_COOKIE, 7) == 0) {
+        g_string_append (out, "3|");
+        append_lower (out, via->branch);
+    } else {
+        /* RFC 2543 peers: Call-ID, CSeq number, From tag and the top Via identify it. */
+        if (!msg->call_id.p || !msg->has_cseq)
+            return FALSE;
+        g_string_append (out, "2|");
+        g_string_append_len (out, msg->call_id.p, (gssize)msg->call_id.len);
+        g_string_append_printf (out, "|%u|", msg->cseq_number);
+        g_string_append_len (out, msg->from_tag.p ? msg->from_tag.p : "",
+                             (gssize)msg->from_tag.len);
+        g_string_append_c (out, '|');
+        append_lower (out, via->branch);
+    }
+    g_string_append_c (out, '|');
+    append_lower (out, via->host);
+    g_string_append_printf (out, ":%u|", via->port);
+    for (gsize i = 0; i < method.len; i++)
+        g_string_append_c (out, g_ascii_toupper (method.p[i]));
+    return TRUE;
+}
+
+ScTxn *
+sc_txn_lookup (ScCore *core, const char *key)
+{
+    return g_hash_table_lookup (core->txns, key);
+}
+
+void
+sc_txn_free (gpointer p)
+{
+    ScTxn *txn = p;
+    for (guint i = 0; i < txn->n_copies; i++)
+        sc_conn_unref (txn->copies[i].conn);
+    g_free (txn->via.host);
+    g_free (txn->key);
+    g_free (txn);
+}
+
+static void
+copy_via (ScTxnVia *dst, const ScVia *via)
+{
+    dst->valid = via->valid;
+    dst->transport = via->transport;
+    dst->host = sc_sv_dup (via->host);
+    dst->port = via->port;
+    dst->host_is_ip = via->host_is_ip;
+    dst->host_ip = via->host_ip;
+    dst->has_rport = via->has_rport;
+    dst->rport_has_value = via->rport_has_value;
+    dst->has_maddr = via->has_maddr;
+    if (via->has_maddr)
+        dst->maddr_is_ip = sc_ip_parse (via->maddr.p, via->maddr.len, &dst->maddr_ip);
+}
+
+static gboolean
+expired (ScCore *core, const ScTxn *txn)
+{
+    gint64 linger = (gint64)core->cfg.t1_ms * 64 * 1000;
+    if (txn->final_seen)
+        return core->now_us - MAX (txn->final_ts_us, txn->last_ts_us) > linger;
+    return core->now_us - txn->last_ts_us > (txn->is_invite ? SC_INVITE_PENDING_US : linger);
+}
+
+static gboolean
+sweep_one (gpointer key, gpointer value, gpointer data)
+{
+    (void)key;
+    return expired (data, value);
+}
+
+void
+sc_txn_sweep (ScCore *core)
+{
+    g_hash_table_foreach_remove (core->txns, sweep_one, core);
+}
+
+/* Makes room when the table is full: expired ones first, then any (counted as evicted). */
+static void
+make_room (ScCore *core)
+{
+    if (g_hash_table_size (core->txns) < core->cfg.txn_max)
+        return;
+    sc_txn_sweep (core);
+    guint target = core->cfg.txn_max - core->cfg.txn_max / 8;
+    GHashTableIter it;
+    g_hash_table_iter_init (&it, core->txns);
+    while (g_hash_table_size (core->txns) > target && g_hash_table_iter_next (&it, NULL, NULL)) {
+        g_hash_table_iter_remove (&it);
+        core->txn_evicted++;
+    }
+}
+
+ScTxn *
+sc_txn_insert (ScCore *core, const char *key, const ScSipMsg *msg, const ScMsgEvent *ev,
+               ScConn *conn)
+{
+    make_room (core);
+    ScTxn *txn = g_new0 (ScTxn, 1);
+    txn->key = g_strdup (key);
+    txn->frame = ev->frame;
+    txn->ts_us = txn->last_ts_us = ev->ts_us;
+    txn->is_invite = sc_sv_eq_ci (msg->method, "INVITE");
+    if (msg->via_count > 0)
+        copy_via (&txn->via, &msg->vias[0]);
+    sc_txn_add_copy (txn, ev, conn);
+    g_hash_table_insert (core->txns, txn->key, txn);
+    return txn;
+}
+
+void
+sc_txn_add_copy (ScTxn *txn, const ScMsgEvent *ev, ScConn *conn)
+{
+    txn->last_ts_us = MAX (txn->last_ts_us, ev->ts_us);
+    for (guint i = 0; i < txn->n_copies; i++) {
+        const ScTxnCopy *c = &txn->copies[i];
+        if (c->conn == conn && c->transport == ev->transport && sc_endpoint_equal (&c->src, &ev->src) &&
+            sc_endpoint_equal (&c->dst, &ev->dst))
+            return;
+    }
+    if (txn->n_copies == SC_TXN_MAX_COPIES)
+        return;
+    ScTxnCopy *c = &txn->copies[txn->n_copies++];
+    c->src = ev->src;
+    c->dst = ev->dst;
+    c->transport = ev->transport;
+    c->frame = ev->frame;
+    c->conn = sc_conn_ref (conn);
+}
+
+gboolean
+sc_txn_first_report (ScTxn *txn, ScRuleId rule, guint status)
+{
+    for (guint i = 0; i < txn->n_reported; i++)
+        if (txn->reported[i].rule == rule && txn->reported[i].status == status)
+            return FALSE;
+    if (txn->n_reported < SC_TXN_MAX_REPORTED) {
+        txn->reported[txn->n_reported].rule = rule;
+        txn->reported[txn->n_reported].status = status;
+        txn->n_reported++;
+    }
+    return TRUE;
+}

@@ -1,0 +1,199 @@
+/* via.c — Via header values (RFC 3261 §20.42, §25: via-parm; RFC 3581 rport; RFC 5923 alias;
+ * RFC 6223 keep). One header line may hold several comma-separated values. */
+#include "sip_lex.h"
+#include "sip_msg.h"
+
+#include <string.h>
+
+static gsize
+skip_lws (ScStrView v, gsize i)
+{
+    while (i < v.len && sc_is_lws (v.p[i]))
+        i++;
+    return i;
+}
+
+/* Expects @lit (case-insensitive) at @i after optional LWS; returns the index after it or 0. */
+static gsize
+expect (ScStrView v, gsize i, const char *lit)
+{
+    gsize n = strlen (lit);
+    i = skip_lws (v, i);
+    if (i + n > v.len || g_ascii_strncasecmp (v.p + i, lit, n) != 0)
+        return 0;
+    return i + n;
+}
+
+static ScTransport
+transport_from_name (ScStrView t)
+{
+    if (sc_sv_eq_ci (t, "UDP"))
+        return SC_TRANSPORT_UDP;
+    if (sc_sv_eq_ci (t, "TCP"))
+        return SC_TRANSPORT_TCP;
+    if (sc_sv_eq_ci (t, "TLS"))
+        return SC_TRANSPORT_TLS;
+    return SC_TRANSPORT_OTHER;
+}
+
+static void
+apply_param (ScVia *via, ScStrView name, ScStrView value, gboolean has_value)
+{
+    guint32 n;
+    if (sc_sv_eq_ci (name, "branch")) {
+        via->branch = value;
+    } else if (sc_sv_eq_ci (name, "rport")) {
+        via->has_rport = TRUE;
+        via->rport_has_value = has_value;
+        via->rport_value = value;
+        if (has_value && sc_sv_to_u32 (value, &n) && n >= 1 && n <= 65535) {
+            via->rport_valid = TRUE;
+            via->rport = (guint16)n;
+        }
+    } else if (sc_sv_eq_ci (name, "received")) {
+        via->has_received = TRUE;
+        via->received = value;
+        via->received_is_ip = sc_ip_parse (value.p, value.len, &via->received_ip);
+    } else if (sc_sv_eq_ci (name, "maddr")) {
+        via->has_maddr = TRUE;
+        via->maddr = value;
+    } else if (sc_sv_eq_ci (name, "alias")) {
+        via->has_alias = TRUE;
+    } else if (sc_sv_eq_ci (name, "keep")) {
+        via->has_keep = TRUE;
+        via->keep_has_value = has_value;
+        if (has_value && sc_sv_to_u32 (value, &n))
+            via->keep_s = n;
+    }
+}
+
+/* Parses one via-parm in @v; FALSE when it is malformed (it is then not recorded). */
+static gboolean
+parse_one (ScStrView v, ScVia *via)
+{
+    memset (via, 0, sizeof *via);
+    gsize i = expect (v, 0, "SIP");
+    if (!i || !(i = expect (v, i, "/")) || !(i = expect (v, i, "2.0")) ||
+        !(i = expect (v, i, "/")))
+        return FALSE;
+    i = skip_lws (v, i);
+    gsize ts = i;
+    while (i < v.len && sc_is_token_char (v.p[i]))
+        i++;
+    if (i == ts)
+        return FALSE;
+    via->protocol_transport = (ScStrView){v.p + ts, i - ts};
+    via->transport = transport_from_name (via->protocol_transport);
+    i = skip_lws (v, i);
+    gsize hs = i;
+    if (i < v.len && v.p[i] == '[') {
+        while (i < v.len && v.p[i] != ']')
+            i++;
+        if (i >= v.len)
+            return FALSE;
+        via->host = (ScStrView){v.p + hs + 1, i - hs - 1};
+        i++;
+    } else {
+        while (i < v.len && v.p[i] != ':' && v.p[i] != ';' && !sc_is_lws (v.p[i]))
+            i++;
+        via->host = (ScStrView){v.p + hs, i - hs};
+    }
+    if (via->host.len == 0)
+        return FALSE;
+    via->host_is_ip = sc_ip_parse (via->host.p, via->host.len, &via->host_ip);
+    i = skip_lws (v, i);
+    if (i < v.len && v.p[i] == ':') {
+        i = skip_lws (v, i + 1);
+        gsize ps = i;
+        while (i < v.len && g_ascii_isdigit (v.p[i]))
+            i++;
+        guint32 port;
+        if (!sc_sv_to_u32 ((ScStrView){v.p + ps, i - ps}, &port) || port == 0 || port > 65535)
+            return FALSE;
+        via->port = (guint16)port;
+        via->host_ip.port = via->port;
+    }
+    /* via-params: ";" name [ "=" value ], value a token, quoted string or IPv6 reference. */
+    while ((i = skip_lws (v, i)) < v.len) {
+        if (v.p[i] != ';')
+            return FALSE;
+        i = skip_lws (v, i + 1);
+        gsize ns = i;
+        while (i < v.len && sc_is_token_char (v.p[i]))
+            i++;
+        ScStrView name = {v.p + ns, i - ns};
+        if (name.len == 0)
+            return FALSE;
+        i = skip_lws (v, i);
+        ScStrView value = SC_SV_EMPTY;
+        gboolean has_value = FALSE;
+        if (i < v.len && v.p[i] == '=') {
+            has_value = TRUE;
+            i = skip_lws (v, i + 1);
+            gsize vs = i;
+            if (i < v.len && v.p[i] == '"') {
+                i++;
+                while (i < v.len && v.p[i] != '"')
+                    i += (v.p[i] == '\\') ? 2 : 1;
+                if (i >= v.len)
+                    return FALSE;
+                i++;
+                value = (ScStrView){v.p + vs + 1, i - vs - 2};
+            } else if (i < v.len && v.p[i] == '[') {
+                while (i < v.len && v.p[i] != ']')
+                    i++;
+                if (i >= v.len)
+                    return FALSE;
+                i++;
+                value = (ScStrView){v.p + vs, i - vs};
+            } else {
+                while (i < v.len && v.p[i] != ';' && !sc_is_lws (v.p[i]))
+                    i++;
+                value = (ScStrView){v.p + vs, i - vs};
+            }
+        }
+        apply_param (via, name, value, has_value);
+    }
+    via->valid = TRUE;
+    return TRUE;
+}
+
+void
+sc_sip_parse_via_values (ScStrView value, ScSipMsg *msg)
+{
+    gsize i = 0;
+    while (i <= value.len) {
+        gsize s = i;
+        gboolean quoted = FALSE, bracket = FALSE;
+        while (i < value.len) {
+            char c = value.p[i];
+            if (quoted && c == '\\') {
+                i += 2;
+                continue;
+            }
+            if (c == '"')
+                quoted = !quoted;
+            else if (!quoted && c == '[')
+                bracket = TRUE;
+            else if (!quoted && c == ']')
+                bracket = FALSE;
+            else if (!quoted && !bracket && c == ',')
+                break;
+            i++;
+        }
+        ScStrView one = sc_sv_trim ((ScStrView){value.p + s, MIN (i, value.len) - s});
+        if (one.len > 0) {
+            ScVia tmp;
+            /* A malformed value still counts: it occupies its position in the Via list. */
+            gboolean ok = parse_one (one, &tmp);
+            if (!ok)
+                memset (&tmp, 0, sizeof tmp);
+            if (tmp.has_keep && tmp.keep_has_value)
+                msg->any_via_keep_value = TRUE;
+            if (msg->via_count < SC_SIP_MAX_VIAS)
+                msg->vias[msg->via_count] = tmp;
+            msg->via_count++;
+        }
+        i++;
+    }
+}

@@ -1,0 +1,165 @@
+/* json.c — the JSON document and NDJSON lines of CONTRACT.md ("sipconn-audit/1"). */
+#include "report.h"
+
+static void
+json_string (GString *out, const char *s)
+{
+    g_string_append_c (out, '"');
+    for (const guchar *p = (const guchar *)s; *p; p++) {
+        switch (*p) {
+        case '"':
+            g_string_append (out, "\\\"");
+            break;
+        case '\\':
+            g_string_append (out, "\\\\");
+            break;
+        case '\n':
+            g_string_append (out, "\\n");
+            break;
+        case '\r':
+            g_string_append (out, "\\r");
+            break;
+        case '\t':
+            g_string_append (out, "\\t");
+            break;
+        default:
+            if (*p < 0x20)
+                g_string_append_printf (out, "\\u%04x", *p);
+            else
+                g_string_append_c (out, (gchar)*p);
+        }
+    }
+    g_string_append_c (out, '"');
+}
+
+/* Paths and messages may carry bytes that are not UTF-8 (file names, packet data). */
+static void
+json_text (GString *out, const char *s)
+{
+    g_autofree char *valid = g_utf8_make_valid (s, -1);
+    json_string (out, valid);
+}
+
+static void
+connection_json (GString *out, const ScConnFacts *c)
+{
+    char a[SC_ENDPOINT_STRLEN], b[SC_ENDPOINT_STRLEN];
+    g_string_append_printf (out,
+                            "{\"id\": %u, \"transport\": \"%s\", \"a\": \"%s\", \"b\": \"%s\", "
+                            "\"initiator\": \"%s\", \"first_frame\": %u, \"last_frame\": %u, "
+                            "\"class\": \"%s\", \"messages\": %u, \"keepalives\": %u, "
+                            "\"requests_from_a\": %u, \"requests_from_b\": %u, \"end\": ",
+                            c->id, sc_transport_name (c->transport), sc_endpoint_format (&c->a, a),
+                            sc_endpoint_format (&c->b, b),
+                            c->initiator == SC_INITIATOR_A ? "a" : "unknown", c->first_frame,
+                            c->last_frame, c->klass, c->messages, c->keepalives,
+                            c->requests_from_a, c->requests_from_b);
+    if (c->closed)
+        g_string_append_printf (out, "{\"kind\": \"%s\", \"frame\": %u}}",
+                                c->reset ? "reset" : "closed", c->close_frame);
+    else
+        g_string_append (out, c->transport == SC_TRANSPORT_UDP ? "null}"
+                                                               : "{\"kind\": \"open\"}}");
+}
+
+static void
+finding_json (GString *out, const ScReportFinding *f)
+{
+    const ScRuleInfo *info = sc_rule_info (f->rule);
+    char when[32];
+    sc_report_format_time (f->ts_us, when);
+    g_string_append_printf (out, "{\"rule\": \"%s\", \"severity\": \"%s\", \"frames\": [", info->id,
+                            sc_severity_name (info->severity));
+    for (guint i = 0; i < f->n_frames; i++)
+        g_string_append_printf (out, "%s%u", i ? ", " : "", f->frames[i]);
+    g_string_append_printf (out, "], \"time\": \"%s\", \"connection\": ", when);
+    if (f->conn_id)
+        g_string_append_printf (out, "%u", f->conn_id);
+    else
+        g_string_append (out, "null");
+    g_string_append (out, ", \"reference\": ");
+    json_string (out, info->reference);
+    g_string_append (out, ", \"message\": ");
+    json_text (out, f->message);
+    g_string_append_c (out, '}');
+}
+
+static void
+file_head_json (GString *out, const ScFileReport *f)
+{
+    g_string_append (out, "\"path\": ");
+    json_text (out, f->path);
+    g_string_append_printf (out,
+                            ", \"packets\": %" G_GUINT64_FORMAT ", \"sip_messages\": %" G_GUINT64_FORMAT
+                            ", \"errors\": [",
+                            f->packets, f->sip_messages);
+    for (guint i = 0; i < f->errors->len; i++) {
+        if (i)
+            g_string_append (out, ", ");
+        json_text (out, f->errors->pdata[i]);
+    }
+    g_string_append_c (out, ']');
+}
+
+void
+sc_report_json (const ScReport *report, GString *out)
+{
+    g_string_append (out, "{\n  \"schema\": \"sipconn-audit/1\",\n  \"tool\": {\"name\": "
+                          "\"sipconn-audit\", \"version\": \"" SIPCONN_VERSION "\"},\n"
+                          "  \"files\": [");
+    guint64 packets = 0, messages = 0;
+    for (guint i = 0; i < report->files->len; i++) {
+        const ScFileReport *f = report->files->pdata[i];
+        packets += f->packets;
+        messages += f->sip_messages;
+        g_string_append (out, i ? ",\n    {" : "\n    {");
+        file_head_json (out, f);
+        g_string_append (out, ",\n      \"connections\": [");
+        for (guint j = 0; j < f->connections->len; j++) {
+            g_string_append (out, j ? ",\n        " : "\n        ");
+            connection_json (out, &g_array_index (f->connections, ScConnFacts, j));
+        }
+        g_string_append (out, f->connections->len ? "\n      ],\n" : "],\n");
+        g_string_append (out, "      \"flows\": [],\n      \"findings\": [");
+        for (guint j = 0; j < f->findings->len; j++) {
+            g_string_append (out, j ? ",\n        " : "\n        ");
+            finding_json (out, &g_array_index (f->findings, ScReportFinding, j));
+        }
+        g_string_append (out, f->findings->len ? "\n      ]\n    }" : "]\n    }");
+    }
+    guint64 counts[3];
+    sc_report_count (report, counts);
+    g_string_append_printf (out,
+                            "%s],\n  \"totals\": {\"files\": %u, \"packets\": %" G_GUINT64_FORMAT
+                            ", \"sip_messages\": %" G_GUINT64_FORMAT ", \"error\": %" G_GUINT64_FORMAT
+                            ", \"warning\": %" G_GUINT64_FORMAT ", \"info\": %" G_GUINT64_FORMAT
+                            "}\n}\n",
+                            report->files->len ? "\n  " : "", report->files->len, packets, messages,
+                            counts[SC_SEVERITY_ERROR], counts[SC_SEVERITY_WARNING],
+                            counts[SC_SEVERITY_INFO]);
+}
+
+void
+sc_report_ndjson (const ScReport *report, GString *out)
+{
+    for (guint i = 0; i < report->files->len; i++) {
+        const ScFileReport *f = report->files->pdata[i];
+        g_string_append (out, "{\"type\": \"file\", ");
+        file_head_json (out, f);
+        g_string_append (out, "}\n");
+        for (guint j = 0; j < f->connections->len; j++) {
+            g_string_append (out, "{\"type\": \"connection\", \"file\": ");
+            json_text (out, f->path);
+            g_string_append (out, ", \"connection\": ");
+            connection_json (out, &g_array_index (f->connections, ScConnFacts, j));
+            g_string_append (out, "}\n");
+        }
+        for (guint j = 0; j < f->findings->len; j++) {
+            g_string_append (out, "{\"type\": \"finding\", \"file\": ");
+            json_text (out, f->path);
+            g_string_append (out, ", \"finding\": ");
+            finding_json (out, &g_array_index (f->findings, ScReportFinding, j));
+            g_string_append (out, "}\n");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+/* report.c — collecting the core's findings and facts per file, ordering, counting. */
+#include "report.h"
+
+#include <string.h>
+#include <time.h>
+
+static void
+finding_clear (gpointer p)
+{
+    g_free (((ScReportFinding *)p)->message);
+}
+
+static void
+file_free (gpointer p)
+{
+    ScFileReport *f = p;
+    g_free (f->path);
+    g_ptr_array_unref (f->errors);
+    g_array_unref (f->connections);
+    g_array_unref (f->findings);
+    g_free (f);
+}
+
+ScReport *
+sc_report_new (void)
+{
+    ScReport *r = g_new0 (ScReport, 1);
+    r->files = g_ptr_array_new_with_free_func (file_free);
+    return r;
+}
+
+void
+sc_report_free (ScReport *report)
+{
+    if (!report)
+        return;
+    g_ptr_array_unref (report->files);
+    g_free (report);
+}
+
+ScFileReport *
+sc_report_add_file (ScReport *report, const char *path)
+{
+    ScFileReport *f = g_new0 (ScFileReport, 1);
+    f->path = g_strdup (path);
+    f->errors = g_ptr_array_new_with_free_func (g_free);
+    f->connections = g_array_new (FALSE, TRUE, sizeof (ScConnFacts));
+    f->findings = g_array_new (FALSE, TRUE, sizeof (ScReportFinding));
+    g_array_set_clear_func (f->findings, finding_clear);
+    g_ptr_array_add (report->files, f);
+    return f;
+}
+
+static void
+on_finding (const ScFinding *finding, gpointer user)
+{
+    ScFileReport *f = user;
+    ScReportFinding rf = {
+        .rule = finding->rule,
+        .n_frames = finding->n_frames,
+        .ts_us = finding->ts_us,
+        .conn_id = finding->conn_id,
+        .message = g_strdup (finding->message),
+    };
+    memcpy (rf.frames, finding->frames, sizeof rf.frames);
+    g_array_append_val (f->findings, rf);
+}
+
+static void
+on_connection (const ScConnFacts *conn, gpointer user)
+{
+    ScFileReport *f = user;
+    g_array_append_val (f->connections, *conn);
+}
+
+void
+sc_report_sink (ScSink *sink)
+{
+    memset (sink, 0, sizeof *sink);
+    sink->finding = on_finding;
+    sink->connection = on_connection;
+}
+
+static gint
+cmp_finding (gconstpointer a, gconstpointer b)
+{
+    const ScReportFinding *x = a, *y = b;
+    if (x->frames[0] != y->frames[0])
+        return x->frames[0] < y->frames[0] ? -1 : 1;
+    return (gint)x->rule - (gint)y->rule;
+}
+
+static gint
+cmp_conn (gconstpointer a, gconstpointer b)
+{
+    const ScConnFacts *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+void
+sc_report_sort (ScReport *report)
+{
+    for (guint i = 0; i < report->files->len; i++) {
+        ScFileReport *f = report->files->pdata[i];
+        g_array_sort (f->findings, cmp_finding);
+        g_array_sort (f->connections, cmp_conn);
+    }
+}
+
+void
+sc_report_count (const ScReport *report, guint64 counts[3])
+{
+    counts[0] = counts[1] = counts[2] = 0;
+    for (guint i = 0; i < report->files->len; i++) {
+        ScFileReport *f = report->files->pdata[i];
+        for (guint j = 0; j < f->findings->len; j++)
+            counts[sc_rule_info (g_array_index (f->findings, ScReportFinding, j).rule)->severity]++;
+    }
+}
+
+void
+sc_report_format_time (gint64 ts_us, char buf[32])
+{
+    time_t secs = (time_t)(ts_us / G_USEC_PER_SEC);
+    struct tm tm;
+    gmtime_r (&secs, &tm);
+    char base[24];
+    strftime (base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+    g_snprintf (buf, 32, "%s.%03dZ", base, (int)((ts_us % G_USEC_PER_SEC) / 1000));
+}

@@ -1,0 +1,54 @@
+/* report.h — what an audit found, per input file, and its renderings (text, JSON, NDJSON).
+ * Renderers append to a GString: no I/O here. */
+#pragma once
+
+#include "core.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+    ScRuleId rule;
+    guint32 frames[SC_FINDING_MAX_FRAMES];
+    guint n_frames;
+    gint64 ts_us;
+    guint conn_id;
+    char *message; /* owned */
+} ScReportFinding;
+
+typedef struct {
+    char *path;              /* owned */
+    guint64 packets;
+    guint64 sip_messages;
+    GPtrArray *errors;       /* char*, owned: one-line read errors */
+    GArray *connections;     /* ScConnFacts (klass points to static strings) */
+    GArray *findings;        /* ScReportFinding */
+    gboolean usable;         /* at least the file header could be read */
+} ScFileReport;
+
+typedef struct {
+    GPtrArray *files;        /* ScFileReport*, owned */
+} ScReport;
+
+ScReport *sc_report_new (void);
+void sc_report_free (ScReport *report);
+
+/* Returns: (transfer none): a new file entry owned by @report. */
+ScFileReport *sc_report_add_file (ScReport *report, const char *path);
+
+/* Sink callbacks that append to an ScFileReport (pass it as the sink's user data). */
+void sc_report_sink (ScSink *sink);
+
+/* Orders findings by first frame then rule, connections by id. */
+void sc_report_sort (ScReport *report);
+
+/* Counts findings of each severity over all files into @counts[ScSeverity]. */
+void sc_report_count (const ScReport *report, guint64 counts[3]);
+
+void sc_report_json (const ScReport *report, GString *out);
+void sc_report_ndjson (const ScReport *report, GString *out);
+void sc_report_text (const ScReport *report, GString *out);
+
+/* "2025-11-21T04:40:00.001Z" for @ts_us (UTC). */
+void sc_report_format_time (gint64 ts_us, char buf[32]);
+
+G_END_DECLS

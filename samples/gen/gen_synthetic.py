@@ -1,0 +1,493 @@
+#!/usr/bin/env python3
+"""Writes the synthetic edge-case samples into samples/synthetic/ (one pcap per case).
+
+Each case is a small conversation built by hand to make one rule fire, or to be its near-miss.
+The expected findings live beside each capture in <case>.expect, written by hand from the RFC
+(see samples/synthetic/README.md); this script only makes the packets.
+
+    python3 samples/gen/gen_synthetic.py [OUTDIR]
+"""
+import os
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pcapgen import (ACK, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_NULL, LINKTYPE_RAW,
+                     Net, Pcap, Tcp, eth, ip, ipv4, udp)
+
+UA = ("203.0.113.5", 40001)
+UA_SIP = ("203.0.113.5", 5060)
+PROXY = ("192.0.2.1", 5060)
+
+
+def msg(start, headers, body=b"", content_length=True, cl_value=None):
+    lines = [start] + headers
+    if content_length:
+        lines.append("Content-Length: %d" % (len(body) if cl_value is None else cl_value))
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def request(method, via, ruri="sip:bob@example.com", cseq=1, call_id="c1@example.com",
+            extra=(), body=b"", **kw):
+    headers = ["Via: " + v for v in ([via] if isinstance(via, str) else via)]
+    headers += ["Max-Forwards: 70", "From: <sip:alice@example.com>;tag=a1",
+                "To: <sip:bob@example.com>", "Call-ID: " + call_id,
+                "CSeq: %d %s" % (cseq, method)] + list(extra)
+    return msg("%s %s SIP/2.0" % (method, ruri), headers, body, **kw)
+
+
+def response(code, reason, via, method, cseq=1, call_id="c1@example.com", extra=(), body=b"",
+             **kw):
+    headers = ["Via: " + v for v in ([via] if isinstance(via, str) else via)]
+    headers += ["From: <sip:alice@example.com>;tag=a1", "To: <sip:bob@example.com>;tag=b1",
+                "Call-ID: " + call_id, "CSeq: %d %s" % (cseq, method)] + list(extra)
+    return msg("SIP/2.0 %d %s" % (code, reason), headers, body, **kw)
+
+
+def sdp(size):
+    line = b"a=x-filler:" + b"0123456789abcdef" * 4 + b"\r\n"
+    body = b"v=0\r\no=- 1 1 IN IP4 203.0.113.5\r\ns=-\r\nc=IN IP4 203.0.113.5\r\nt=0 0\r\n"
+    while len(body) < size:
+        body += line
+    return body[:size]
+
+
+CASES = {}
+
+
+def case(name):
+    def deco(fn):
+        CASES[name] = fn
+        return fn
+    return deco
+
+
+# --- SYM --------------------------------------------------------------------------------------
+
+@case("sym001-fire")
+def _(n):
+    via = "SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-r1;rport"
+    n.udp(UA, PROXY, request("REGISTER", via, ruri="sip:example.com"))
+    n.udp(PROXY, UA_SIP, response(200, "OK", via.replace(";rport", ";received=203.0.113.5;rport=40001"),
+                                  "REGISTER"))
+
+
+@case("sym001-ok")
+def _(n):
+    via = "SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-r1;rport"
+    n.udp(UA, PROXY, request("REGISTER", via, ruri="sip:example.com"))
+    n.udp(PROXY, UA, response(200, "OK", via.replace(";rport", ";received=203.0.113.5;rport=40001"),
+                              "REGISTER"))
+
+
+@case("sym002-fire")
+def _(n):
+    via = "SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-i1;rport"
+    n.udp(UA, PROXY, request("INVITE", via))
+    n.udp(("192.0.2.1", 5070), UA,
+          response(100, "Trying", via.replace(";rport", ";received=203.0.113.5;rport=40001"), "INVITE"))
+
+
+@case("sym003-fire")
+def _(n):
+    ua = ("203.0.113.9", 5062)
+    via = "SIP/2.0/UDP 203.0.113.9:5062;branch=z9hG4bK-o1"
+    n.udp(ua, PROXY, request("OPTIONS", via))
+    n.udp(PROXY, ("203.0.113.9", 5060), response(200, "OK", via, "OPTIONS"))
+
+
+@case("sym003-ok")
+def _(n):
+    ua = ("203.0.113.9", 5062)
+    via = "SIP/2.0/UDP 203.0.113.9:5062;branch=z9hG4bK-o1"
+    n.udp(ua, PROXY, request("OPTIONS", via))
+    n.udp(PROXY, ua, response(200, "OK", via, "OPTIONS"))
+
+
+@case("sym006-fire")
+def _(n):
+    ua = ("198.51.100.7", 40601)
+    via = "SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bK-f1"
+    n.udp(ua, PROXY, request("REGISTER", via, ruri="sip:example.com"))
+    n.udp(PROXY, ua, response(200, "OK", via + ";rport=40601", "REGISTER"))
+
+
+@case("sym006-inside-nat")
+def _(n):
+    # Captured inside the NAT: private source, public sent-by (learnt by STUN). The NAT chose the
+    # port the server answered, so nothing proves forcing.
+    ua = ("10.0.0.5", 40601)
+    via = "SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bK-f2"
+    n.udp(ua, PROXY, request("REGISTER", via, ruri="sip:example.com"))
+    n.udp(PROXY, ua, response(200, "OK", via + ";received=198.51.100.7;rport=40601", "REGISTER"))
+
+
+def tcp_bye_case(n, same_connection):
+    ua_tcp = ("203.0.113.5", 50000)
+    c1 = Tcp(n, ua_tcp, PROXY)
+    c1.handshake()
+    via = "SIP/2.0/TCP 203.0.113.5:5060;branch=z9hG4bK-b1"
+    c1.send(ua_tcp, request("BYE", via))
+    if same_connection:
+        c1.send(PROXY, response(200, "OK", via, "BYE"))
+    else:
+        c2 = Tcp(n, ("192.0.2.1", 41000), UA_SIP, isn_a=9000, isn_b=7000)
+        c2.handshake()
+        c2.send(("192.0.2.1", 41000), response(200, "OK", via, "BYE"))
+
+
+@case("sym004-fire")
+def _(n):
+    tcp_bye_case(n, same_connection=False)
+
+
+@case("sym004-ok")
+def _(n):
+    tcp_bye_case(n, same_connection=True)
+
+
+def tcp_reset_case(n, answer_to):
+    ua_tcp = ("203.0.113.5", 52001)
+    c1 = Tcp(n, ua_tcp, PROXY)
+    c1.handshake()
+    via = "SIP/2.0/TCP 203.0.113.5:5060;branch=z9hG4bK-x1"
+    c1.send(ua_tcp, request("INVITE", via))
+    c1.rst(ua_tcp)
+    c2 = Tcp(n, ("192.0.2.1", 41001), answer_to, isn_a=9000, isn_b=7000)
+    c2.handshake()
+    c2.send(("192.0.2.1", 41001), response(486, "Busy Here", via, "INVITE"))
+
+
+@case("sym005-fire")
+def _(n):
+    tcp_reset_case(n, ("203.0.113.5", 52001))
+
+
+@case("sym005-ok")
+def _(n):
+    tcp_reset_case(n, UA_SIP)
+
+
+# --- VIA --------------------------------------------------------------------------------------
+
+@case("via001-fire")
+def _(n):
+    via = "SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-v1;rport"
+    n.udp(UA_SIP, PROXY, request("REGISTER", via, ruri="sip:example.com"))
+    n.udp(PROXY, UA_SIP, response(401, "Unauthorized", via, "REGISTER"))
+
+
+@case("via002-fire")
+def _(n):
+    ua = ("203.0.113.9", 40601)
+    via = "SIP/2.0/UDP 203.0.113.9:5060;branch=z9hG4bK-v2;rport"
+    n.udp(ua, PROXY, request("OPTIONS", via))
+    n.udp(PROXY, ua, response(200, "OK", via.replace(";rport", ";received=203.0.113.9;rport=5060"),
+                              "OPTIONS"))
+
+
+@case("via003-fire")
+def _(n):
+    ua = ("198.51.100.7", 5060)
+    via = "SIP/2.0/UDP 192.168.1.20:5060;branch=z9hG4bK-v3;rport"
+    n.udp(ua, PROXY, request("OPTIONS", via))
+    n.udp(PROXY, ua, response(200, "OK",
+                              via.replace(";rport", ";received=198.51.100.70;rport=5060"), "OPTIONS"))
+
+
+@case("via003-inside-nat")
+def _(n):
+    # Capture inside the NAT: the UA's packet as it wrote it (S = sent-by), public W.
+    ua = ("192.168.1.20", 5060)
+    via = "SIP/2.0/UDP 192.168.1.20:5060;branch=z9hG4bK-v3n;rport"
+    n.udp(ua, PROXY, request("OPTIONS", via))
+    n.udp(PROXY, ua, response(200, "OK",
+                              via.replace(";rport", ";received=198.51.100.70;rport=40111"), "OPTIONS"))
+
+
+@case("via004-fire")
+def _(n):
+    ua = ("203.0.113.20", 5060)
+    via = "SIP/2.0/UDP pc33.example.com;branch=z9hG4bK-v4"
+    n.udp(ua, PROXY, request("OPTIONS", via))
+    n.udp(PROXY, ua, response(200, "OK", via, "OPTIONS"))
+
+
+@case("via004-ok")
+def _(n):
+    ua = ("203.0.113.20", 5060)
+    via = "SIP/2.0/UDP 203.0.113.20;branch=z9hG4bK-v4b"
+    n.udp(ua, PROXY, request("OPTIONS", via))
+    n.udp(PROXY, ua, response(200, "OK", via, "OPTIONS"))
+
+
+@case("via005-fire")
+def _(n):
+    via = "SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-v5;rport"
+    n.udp(UA, PROXY, request("OPTIONS", via))
+    n.udp(PROXY, UA, response(200, "OK", via.replace(";rport", ";rport=40001"), "OPTIONS"))
+
+
+@case("via006-fire")
+def _(n):
+    via = "SIP/2.0/UDP 203.0.113.5:40001;branch=z9hG4bK-v6;rport=40001"
+    n.udp(UA, PROXY, request("REGISTER", via, ruri="sip:example.com"))
+
+
+@case("via007-fire")
+def _(n):
+    ua_tcp = ("203.0.113.5", 50010)
+    c = Tcp(n, ua_tcp, PROXY)
+    c.handshake()
+    c.send(ua_tcp, request("INVITE", "SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-v7"))
+
+
+@case("via-compact-multi")
+def _(n):
+    # Compact "v:" with two values on one line, folded header, IPv6 reference, mixed case.
+    ua = ("2001:db8::5", 40001)
+    px = ("2001:db8::1", 5060)
+    raw = ("OPTIONS sip:bob@example.com SIP/2.0\r\n"
+           "v: SIP/2.0/UDP [2001:db8::5]:5060;BRANCH=z9hG4bK-c1;RPort ,\r\n"
+           "   SIP/2.0/UDP [2001:db8::9]:5070;branch=z9hG4bK-c0;received=2001:db8::9\r\n"
+           "f: <sip:alice@example.com>;tag=a1\r\nt: <sip:bob@example.com>\r\n"
+           "i: cm1@example.com\r\nCSeq: 1 OPTIONS\r\nl: 0\r\n\r\n").encode()
+    n.udp(ua, px, raw)
+    rvia = ("SIP/2.0/UDP [2001:db8::5]:5060;BRANCH=z9hG4bK-c1;RPort=40001;received=2001:DB8:0::5 , "
+            "SIP/2.0/UDP [2001:db8::9]:5070;branch=z9hG4bK-c0;received=2001:db8::9")
+    n.udp(px, ua, response(200, "OK", rvia, "OPTIONS", call_id="cm1@example.com"))
+
+
+# --- PRAC -------------------------------------------------------------------------------------
+
+@case("prac001-fire")
+def _(n):
+    via = "SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-p1;rport"
+    body = sdp(1610 - len(request("INVITE", via, extra=["Content-Type: application/sdp"],
+                                  body=b"x" * 1000)) + 1000)
+    n.udp_fragmented(UA, PROXY, request("INVITE", via, extra=["Content-Type: application/sdp"],
+                                        body=body))
+
+
+@case("prac001-cancel")
+def _(n):
+    via = "SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-p1c;rport"
+    filler = ["X-Filler-%d: %s" % (i, "y" * 90) for i in range(14)]
+    n.udp_fragmented(UA, PROXY, request("CANCEL", via, extra=filler))
+
+
+@case("prac002-fire")
+def _(n):
+    via = "SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-p2;rport"
+    n.udp(UA, PROXY, request("INVITE", via, extra=["Record-Route: <sip:192.0.2.1;lr>"]))
+    n.udp(UA, PROXY, request("INVITE", via.replace("p2", "p2b"), cseq=2,
+                             extra=["Record-Route: <sip:192.0.2.1;lr>",
+                                    "Record-Route: <sip:proxy.example.com;lr>"]))
+
+
+@case("prac004-fire")
+def _(n):
+    via = "SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-p4;rport"
+    n.udp(UA, PROXY, request("INVITE", via))
+    rvia = via.replace(";rport", ";received=203.0.113.5;rport=40001")
+    head = response(200, "OK", rvia, "INVITE", extra=["Content-Type: application/sdp"], body=b"")
+    n.udp_fragmented(PROXY, UA, response(200, "OK", rvia, "INVITE",
+                                         extra=["Content-Type: application/sdp"],
+                                         body=sdp(1520 - len(head))))
+
+
+# --- FRAME ------------------------------------------------------------------------------------
+
+@case("frame001-fire")
+def _(n):
+    ua_tcp = ("203.0.113.5", 50020)
+    c = Tcp(n, ua_tcp, PROXY)
+    c.handshake()
+    via = "SIP/2.0/TCP 203.0.113.5:5060;branch=z9hG4bK-f1"
+    c.send(ua_tcp, request("OPTIONS", via))
+    c.send(PROXY, response(200, "OK", via, "OPTIONS", content_length=False))
+
+
+@case("frame002-fire")
+def _(n):
+    ua_tcp = ("203.0.113.5", 50030)
+    c = Tcp(n, ua_tcp, PROXY)
+    c.handshake()
+    via = "SIP/2.0/TCP 203.0.113.5:5060;branch=z9hG4bK-f2"
+    full = request("MESSAGE", via, extra=["Content-Type: text/plain"], body=b"m" * 120,
+                   cl_value=300)
+    c.send(ua_tcp, full)
+    c.fin(ua_tcp)
+
+
+@case("frame002-capture-end")
+def _(n):
+    ua_tcp = ("203.0.113.5", 50031)
+    c = Tcp(n, ua_tcp, PROXY)
+    c.handshake()
+    via = "SIP/2.0/TCP 203.0.113.5:5060;branch=z9hG4bK-f2e"
+    c.send(ua_tcp, request("MESSAGE", via, extra=["Content-Type: text/plain"], body=b"m" * 120,
+                           cl_value=300))
+
+
+@case("frame002-udp")
+def _(n):
+    via = "SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-f2u;rport"
+    n.udp(UA, PROXY, request("MESSAGE", via, extra=["Content-Type: text/plain"], body=b"m" * 20,
+                             cl_value=50))
+
+
+@case("frame003-fire")
+def _(n):
+    ua_tcp = ("203.0.113.5", 50040)
+    c = Tcp(n, ua_tcp, PROXY)
+    c.handshake()
+    via = "SIP/2.0/TCP 203.0.113.5:5060;branch=z9hG4bK-f3"
+    body = b"v=0\r\no=- 1 1 IN IP4 203.0.113.5\r\ns=-\r\nc=IN IP4 203.0.113.5\r\nt=0 0\r\n"
+    c.send(ua_tcp, request("INVITE", via, extra=["Content-Type: application/sdp"], body=body[:20],
+                           cl_value=20))
+    c.send(ua_tcp, body[20:] + request("INFO", via.replace("f3", "f3b"), cseq=2))
+
+
+# --- transport reconstruction ---------------------------------------------------------------
+
+@case("tcp-reassembly")
+def _(n):
+    # Three messages one way, one the other: a message split over three segments, two messages
+    # in one segment, an out-of-order pair, a retransmission and an overlapping resend.
+    ua_tcp = ("203.0.113.5", 50050)
+    c = Tcp(n, ua_tcp, PROXY)
+    c.handshake()
+    via = "SIP/2.0/TCP 203.0.113.5:5060;branch=z9hG4bK-t%d"
+    m1 = request("OPTIONS", via % 1, cseq=1)
+    c.send(ua_tcp, m1[:30])
+    c.send(ua_tcp, m1[30:80])
+    c.send(ua_tcp, m1[80:])
+    c.send(PROXY, response(200, "OK", via % 1, "OPTIONS", cseq=1))
+    m2 = request("OPTIONS", via % 2, cseq=2)
+    m3 = request("OPTIONS", via % 3, cseq=3)
+    both = m2 + m3
+    half = len(m2) + 10
+    c.send_at(ua_tcp, half, both[half:])       # second part first (out of order)
+    c.send_at(ua_tcp, 0, both[:half])          # then the hole is filled
+    c.advance(ua_tcp, len(both))
+    c.send_at(ua_tcp, -len(both), both[:40])   # a retransmission of old bytes
+    m4 = request("OPTIONS", via % 4, cseq=4)
+    c.send_at(ua_tcp, -10, both[-10:] + m4[:50])  # overlap: resend 10 old bytes with new ones
+    c.advance(ua_tcp, 50)
+    c.send(ua_tcp, m4[50:])
+    c.send(ua_tcp, b"\r\n\r\n")                # a CRLF keep-alive between messages
+    c.fin(ua_tcp)
+    c.fin(PROXY)
+
+
+@case("tcp-midstream")
+def _(n):
+    # The capture starts in the middle of a connection: no SYN, initiator unknown, the first
+    # segment is the tail of a message.
+    ua_tcp = ("203.0.113.5", 50060)
+    c = Tcp(n, ua_tcp, PROXY, isn_a=77777, isn_b=88888)
+    via = "SIP/2.0/TCP 203.0.113.5:5060;branch=z9hG4bK-m%d"
+    m1 = request("OPTIONS", via % 1, cseq=1)
+    c.send(ua_tcp, m1[-60:])
+    c.send(ua_tcp, request("OPTIONS", via % 2, cseq=2))
+    c.send(PROXY, response(200, "OK", via % 2, "OPTIONS", cseq=2))
+
+
+@case("sip-other-port")
+def _(n):
+    # SIP recognised by content on ports that are not 5060.
+    ua = ("203.0.113.5", 33333)
+    srv = ("192.0.2.1", 7777)
+    via = "SIP/2.0/UDP 203.0.113.5:33333;branch=z9hG4bK-op;rport"
+    n.udp(ua, srv, request("OPTIONS", via))
+    n.udp(srv, ua, response(200, "OK", via.replace(";rport", ";received=203.0.113.5;rport=33333"),
+                            "OPTIONS"))
+
+
+@case("ipv6-fragmented")
+def _(n):
+    # An IPv6 INVITE of 1610 bytes in two fragments (fragment header, RFC 8200 §4.5).
+    ua = ("2001:db8::5", 40001)
+    px = ("2001:db8::1", 5060)
+    via = "SIP/2.0/UDP [2001:db8::5]:5060;branch=z9hG4bK-6f;rport"
+    body = sdp(1610 - len(request("INVITE", via, extra=["Content-Type: application/sdp"],
+                                  body=b"x" * 1000)) + 1000)
+    payload = request("INVITE", via, extra=["Content-Type: application/sdp"], body=body)
+    whole = udp(ua[0], px[0], ua[1], px[1], payload)
+    first, rest = whole[:1232], whole[1232:]
+    for off, chunk, more in ((0, first, 1), (1232, rest, 0)):
+        frag = struct.pack("!BBHI", 17, 0, off | more, 0xBEEF) + chunk
+        n.t += 0.01
+        n.pcap.add(n.t, eth(ip(ua[0], px[0], 44, frag), True))
+
+
+def encapsulated(wrap):
+    def build(n):
+        n.wrap = wrap
+        CASES["sym001-fire"](n)
+    return build
+
+
+def vlan_qinq(l3, v6):
+    return eth(l3, v6, vlans=(100, 200))
+
+
+def ipip(l3, v6):
+    return eth(ipv4("198.18.0.1", "198.18.0.2", 41 if v6 else 4, l3))
+
+
+def gre_erspan2(l3, v6):
+    inner = eth(l3, v6)
+    gre = struct.pack("!HHI", 0x1000, 0x88BE, 7) + struct.pack("!II", 0x10000001, 0) + inner
+    return eth(ipv4("198.18.0.1", "198.18.0.2", 47, gre))
+
+
+def gre_erspan3(l3, v6):
+    inner = eth(l3, v6)
+    hdr3 = struct.pack("!IIHH", 0x20000001, 0, 0, 0)  # 12 bytes, no platform subheader
+    gre = struct.pack("!HHI", 0x1000, 0x22EB, 9) + hdr3 + inner
+    return eth(ipv4("198.18.0.1", "198.18.0.2", 47, gre))
+
+
+def vxlan(l3, v6):
+    inner = eth(l3, v6)
+    vx = struct.pack("!II", 0x08000000, 42 << 8) + inner
+    return eth(ipv4("198.18.0.1", "198.18.0.2", 17, udp("198.18.0.1", "198.18.0.2", 50000, 4789, vx)))
+
+
+CASES["encap-vlan-qinq"] = encapsulated(vlan_qinq)
+CASES["encap-ipip"] = encapsulated(ipip)
+CASES["encap-gre-erspan2"] = encapsulated(gre_erspan2)
+CASES["encap-gre-erspan3"] = encapsulated(gre_erspan3)
+CASES["encap-vxlan"] = encapsulated(vxlan)
+
+LINK_VARIANTS = {
+    "link-sll": (LINKTYPE_LINUX_SLL,
+                 lambda l3, v6: struct.pack("!HHH8sH", 0, 1, 6, b"\x02\0\0\0\0\x01\0\0",
+                                            0x86DD if v6 else 0x0800) + l3),
+    "link-sll2": (LINKTYPE_LINUX_SLL2,
+                  lambda l3, v6: struct.pack("!HHIHBB8s", 0x86DD if v6 else 0x0800, 0, 2, 1, 0, 6,
+                                             b"\x02\0\0\0\0\x01\0\0") + l3),
+    "link-raw": (LINKTYPE_RAW, lambda l3, v6: l3),
+    "link-null": (LINKTYPE_NULL, lambda l3, v6: struct.pack("<I", 30 if v6 else 2) + l3),
+}
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "synthetic")
+    os.makedirs(out, exist_ok=True)
+    for name, build in CASES.items():
+        pcap = Pcap()
+        build(Net(pcap))
+        pcap.write(os.path.join(out, name + ".pcap"))
+    for name, (linktype, wrap) in LINK_VARIANTS.items():
+        pcap = Pcap(linktype)
+        n = Net(pcap, wrap)
+        CASES["sym001-fire"](n)
+        pcap.write(os.path.join(out, name + ".pcap"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Bad input and CLI contract: one clear line naming file and frame/offset, exit 2 only when no
+# input was usable, never a crash. Usage: bad_input.sh AUDIT SAMPLES_DIR
+set -uo pipefail
+audit=$1
+samples=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+check() { # description, condition (evaluated)
+  if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fails=$((fails + 1)); fi
+}
+run() { # args... → sets rc, out, err
+  "$audit" "$@" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  out=$(cat "$tmp/out")
+  err=$(cat "$tmp/err")
+}
+
+good=$samples/synthetic/sym001-fire.pcap
+size=$(stat -c %s "$good")
+
+# A truncated file: the last record is cut short.
+head -c $((size - 10)) "$good" >"$tmp/trunc.pcap"
+run --format json "$tmp/trunc.pcap"
+check "truncated: exit 0/1, not 2 (frame 1 was usable)" '[ $rc -eq 0 ] || [ $rc -eq 1 ]'
+check "truncated: one stderr line" '[ $(printf "%s\n" "$err" | grep -c .) -eq 1 ]'
+check "truncated: names file, frame 2 and offset" 'printf "%s" "$err" | grep -q "trunc.pcap: frame 2 / offset [0-9]*: record cut short"'
+check "truncated: error listed in JSON" 'printf "%s" "$out" | grep -q "record cut short"'
+check "truncated: frame 1 still audited" 'printf "%s" "$out" | grep -q "\"packets\": 1,"'
+
+# Cut inside the file header: nothing usable.
+head -c 12 "$good" >"$tmp/header.pcap"
+run "$tmp/header.pcap"
+check "cut header: exit 2" '[ $rc -eq 2 ]'
+check "cut header: names the file" 'printf "%s" "$err" | grep -q "header.pcap"'
+
+# Not a capture at all.
+printf 'INVITE sip:x SIP/2.0\r\n\r\n' >"$tmp/notpcap.txt"
+run "$tmp/notpcap.txt"
+check "non-capture: exit 2" '[ $rc -eq 2 ]'
+check "non-capture: one line saying so" 'printf "%s" "$err" | grep -q "notpcap.txt: offset 0: not a pcap or pcapng capture"'
+: >"$tmp/empty.pcap"
+run "$tmp/empty.pcap"
+check "empty file: exit 2" '[ $rc -eq 2 ]'
+run "$tmp/missing.pcap"
+check "missing file: exit 2 with the reason" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "missing.pcap: No such file"'
+
+# One bad input does not stop the others.
+run --fail-on never "$tmp/notpcap.txt" "$good"
+check "bad + good: exit 0 (good one audited)" '[ $rc -eq 0 ] && printf "%s" "$out" | grep -q "SYM-001"'
+
+# Snaplen-cut capture: every packet cut to 96 bytes.
+python3 - "$good" "$tmp/snap.pcap" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+out = bytearray(data[:24]); out[16:20] = struct.pack("<I", 96)
+i = 24
+while i < len(data):
+    s, us, cap, orig = struct.unpack("<IIII", data[i:i+16]); pkt = data[i+16:i+16+cap]; i += 16 + cap
+    out += struct.pack("<IIII", s, us, min(cap, 96), orig) + pkt[:96]
+open(sys.argv[2], "wb").write(out)
+PY
+run --format json "$tmp/snap.pcap"
+check "snaplen-cut: no crash, exit 0/1" '[ $rc -eq 0 ] || [ $rc -eq 1 ]'
+check "snaplen-cut: no SYM finding without the evidence" '! printf "%s" "$out" | grep -q "SYM-001"'
+
+# gzip and standard input read like the plain file.
+gzip -c "$good" >"$tmp/g.pcap.gz"
+run --format json "$good"; plain=$(printf "%s" "$out" | grep -o '"rule": "[A-Z]*-[0-9]*", "severity": "[a-z]*", "frames": \[[0-9, ]*\]')
+run --format json "$tmp/g.pcap.gz"; gz=$(printf "%s" "$out" | grep -o '"rule": "[A-Z]*-[0-9]*", "severity": "[a-z]*", "frames": \[[0-9, ]*\]')
+check "gzip: same findings" '[ -n "$plain" ] && [ "$plain" = "$gz" ]'
+"$audit" --format json - <"$good" >"$tmp/out" 2>"$tmp/err"; rc=$?
+stdin=$(grep -o '"rule": "[A-Z]*-[0-9]*", "severity": "[a-z]*", "frames": \[[0-9, ]*\]' "$tmp/out")
+check "stdin: same findings" '[ "$plain" = "$stdin" ]'
+
+# Exit codes and the contract's options.
+run --fail-on error "$samples/synthetic/sym006-fire.pcap"
+check "--fail-on error with info only: exit 0" '[ $rc -eq 0 ]'
+run --fail-on info "$samples/synthetic/sym006-fire.pcap"
+check "--fail-on info: exit 1" '[ $rc -eq 1 ]'
+run "$good"
+check "default --fail-on warning with an error: exit 1" '[ $rc -eq 1 ]'
+run --ignore SYM-001,PRAC-003 "$good"
+check "--ignore removes findings: exit 0" '[ $rc -eq 0 ] && ! printf "%s" "$out" | grep -q SYM-001'
+run --rules SYM-001 --format json "$good"
+check "--rules keeps only those" '[ $(printf "%s" "$out" | grep -c "\"rule\": ") -eq 1 ]'
+run --rules NOPE-001 "$good"
+check "unknown rule ID: exit 2" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "unknown rule ID"'
+run --format html "$good"
+check "--format html refused clearly" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "not available in this version"'
+run --ring "$good"
+check "--ring refused clearly" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "not available"'
+run --format ndjson "$good"
+check "ndjson: one JSON object per line with a type" '[ $(printf "%s\n" "$out" | grep -vc "^{\"type\": \"\(file\|connection\|finding\)\"") -eq 0 ]'
+run --list-rules
+check "--list-rules lists every rule" '[ $(printf "%s\n" "$out" | grep -c "^[A-Z]*-[0-9][0-9][0-9] ") -eq 44 ]'
+
+echo "bad input: $fails check(s) failed"
+[ $fails -eq 0 ]

@@ -1,0 +1,176 @@
+/* Unit tests of the SIP parser: start lines, Via values, URIs, headers. */
+#include "sip_msg.h"
+
+#include <string.h>
+
+static void
+parse_via_line (const char *value, ScSipMsg *msg)
+{
+    memset (msg, 0, sizeof *msg);
+    sc_sip_parse_via_values ((ScStrView){value, strlen (value)}, msg);
+}
+
+static void
+test_via_compact_multi (void)
+{
+    ScSipMsg m;
+    parse_via_line ("SIP/2.0/UDP pc33.example.com;branch=z9hG4bK1;RPORT , "
+                    "SIP / 2.0 / tcp [2001:db8::1]:5070;received=192.0.2.1;rport=5070;alias",
+                    &m);
+    g_assert_cmpuint (m.via_count, ==, 2);
+    g_assert_true (m.vias[0].valid);
+    g_assert_true (sc_sv_eq_ci (m.vias[0].host, "pc33.example.com"));
+    g_assert_false (m.vias[0].host_is_ip);
+    g_assert_cmpuint (m.vias[0].port, ==, 0);
+    g_assert_true (m.vias[0].has_rport);
+    g_assert_false (m.vias[0].rport_has_value);
+    g_assert_true (sc_sv_eq_ci (m.vias[0].branch, "z9hG4bK1"));
+    g_assert_cmpint (m.vias[1].transport, ==, SC_TRANSPORT_TCP);
+    g_assert_true (m.vias[1].host_is_ip);
+    g_assert_cmpuint (m.vias[1].host_ip.family, ==, 6);
+    g_assert_cmpuint (m.vias[1].port, ==, 5070);
+    g_assert_true (m.vias[1].rport_valid);
+    g_assert_cmpuint (m.vias[1].rport, ==, 5070);
+    g_assert_true (m.vias[1].received_is_ip);
+    g_assert_true (m.vias[1].has_alias);
+}
+
+static void
+test_via_rport_empty_value (void)
+{
+    ScSipMsg m;
+    parse_via_line ("SIP/2.0/UDP 192.0.2.4:5060;rport=;branch=z9hG4bKx", &m);
+    g_assert_true (m.vias[0].has_rport);
+    g_assert_true (m.vias[0].rport_has_value);
+    g_assert_false (m.vias[0].rport_valid);
+    parse_via_line ("SIP/2.0/UDP 192.0.2.4:5060;rport=70000", &m);
+    g_assert_false (m.vias[0].rport_valid);
+}
+
+static void
+test_via_malformed_keeps_position (void)
+{
+    ScSipMsg m;
+    parse_via_line ("garbage, SIP/2.0/UDP 192.0.2.4", &m);
+    g_assert_cmpuint (m.via_count, ==, 2);
+    g_assert_false (m.vias[0].valid);
+    g_assert_true (m.vias[1].valid);
+}
+
+static void
+test_via_keep_value_anywhere (void)
+{
+    ScSipMsg m;
+    parse_via_line ("SIP/2.0/UDP 192.0.2.4;keep, SIP/2.0/UDP 192.0.2.5;keep=30", &m);
+    g_assert_true (m.any_via_keep_value);
+    g_assert_true (m.vias[0].has_keep);
+    g_assert_false (m.vias[0].keep_has_value);
+    g_assert_cmpuint (m.vias[1].keep_s, ==, 30);
+}
+
+static void
+test_start_line (void)
+{
+    const char *req = "INVITE sip:bob@example.com SIP/2.0\r\n";
+    g_assert_cmpint (sc_sip_start_line_len (req, strlen (req)), ==, (gssize)strlen (req));
+    g_assert_cmpint (sc_sip_start_line_len ("INVI", 4), ==, -1);
+    g_assert_cmpint (sc_sip_start_line_len ("INVITE sip:b SIP/2", 18), ==, -1);
+    g_assert_cmpint (sc_sip_start_line_len ("SIP/2.0 2", 9), ==, -1);
+    g_assert_cmpint (sc_sip_start_line_len ("SIP/2.0 200 OK\r\n", 16), ==, 16);
+    g_assert_cmpint (sc_sip_start_line_len ("GET / HTTP/1.1\r\n", 16), ==, 0);
+    g_assert_cmpint (sc_sip_start_line_len ("HTTP/1.1 200 OK\r\n", 17), ==, 0);
+    g_assert_cmpint (sc_sip_start_line_len (" INVITE sip:b SIP/2.0\r\n", 23), ==, 0);
+}
+
+static void
+test_message_headers (void)
+{
+    const char *text = "SIP/2.0 200 OK\r\n"
+                       "v: SIP/2.0/TCP 192.0.2.4:5060;branch=z9hG4bKa\r\n"
+                       "i: abc@h\r\n"
+                       "CSEQ : 7   register\r\n"
+                       "Record-Route: <sip:192.0.2.1;lr>, <sip:p.example.com;lr>\r\n"
+                       "Path: <sip:[2001:db8::1]:5070;lr;ob>\r\n"
+                       "Flow-Timer: 120\r\n"
+                       "k: path, outbound\r\n"
+                       "From: \"A\" <sip:a@h>;tag=f1\r\n"
+                       "l: 4\r\n\r\nbody";
+    ScSipMsg m;
+    g_assert_cmpint (sc_sip_parse (text, strlen (text), &m), ==, SC_SIP_PARSE_OK);
+    g_assert_false (m.is_request);
+    g_assert_cmpuint (m.status, ==, 200);
+    g_assert_true (sc_sv_eq_ci (m.call_id, "abc@h"));
+    g_assert_cmpuint (m.cseq_number, ==, 7);
+    g_assert_true (sc_sv_eq_ci (m.cseq_method, "REGISTER"));
+    g_assert_cmpuint (m.record_route_count, ==, 2);
+    g_assert_true (m.record_route[0].host_is_ip);
+    g_assert_true (m.record_route[0].lr);
+    g_assert_false (m.record_route[1].host_is_ip);
+    g_assert_cmpuint (m.path_count, ==, 1);
+    g_assert_cmpuint (m.path[0].port, ==, 5070);
+    g_assert_true (m.has_flow_timer);
+    g_assert_cmpuint (m.flow_timer_s, ==, 120);
+    g_assert_true (sc_sip_tag_list_has (m.supported, "outbound"));
+    g_assert_false (sc_sip_tag_list_has (m.supported, "out"));
+    g_assert_true (sc_sv_eq_ci (m.from_tag, "f1"));
+    g_assert_true (m.content_length_valid);
+    g_assert_cmpuint (m.content_length, ==, 4);
+    g_assert_cmpuint (m.body_len, ==, 4);
+}
+
+static void
+test_folded_and_absurd_length (void)
+{
+    const char *text = "OPTIONS sip:x SIP/2.0\r\n"
+                       "Via: SIP/2.0/UDP 192.0.2.4\r\n"
+                       " ;branch=z9hG4bKf\r\n"
+                       "Content-Length: 99999999999999999999999\r\n\r\n";
+    ScSipMsg m;
+    g_assert_cmpint (sc_sip_parse (text, strlen (text), &m), ==, SC_SIP_PARSE_OK);
+    g_assert_true (sc_sv_eq_ci (m.vias[0].branch, "z9hG4bKf"));
+    g_assert_true (m.has_content_length);
+    g_assert_false (m.content_length_valid);
+}
+
+static void
+test_uri (void)
+{
+    ScSipUri u;
+    const char *s = "sips:alice;x=1@[2001:db8::2]:5071;transport=tls;lr";
+    g_assert_true (sc_sip_uri_parse ((ScStrView){s, strlen (s)}, &u));
+    g_assert_true (u.sips);
+    g_assert_true (u.host_is_ip);
+    g_assert_cmpuint (u.port, ==, 5071);
+    g_assert_true (u.lr);
+    s = "tel:+1234";
+    g_assert_false (sc_sip_uri_parse ((ScStrView){s, strlen (s)}, &u));
+}
+
+static void
+test_ip_equal_by_value (void)
+{
+    ScEndpoint a = {0}, b = {0};
+    g_assert_true (sc_ip_parse ("2001:DB8:0::5", 13, &a));
+    g_assert_true (sc_ip_parse ("[2001:db8::5]", 13, &b));
+    g_assert_true (sc_ip_equal (&a, &b));
+    g_assert_true (sc_ip_parse ("100.64.1.1", 10, &a));
+    g_assert_true (sc_ip_is_private (&a));
+    g_assert_true (sc_ip_parse ("100.128.1.1", 11, &a));
+    g_assert_false (sc_ip_is_private (&a));
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    g_test_add_func ("/via/compact-multi", test_via_compact_multi);
+    g_test_add_func ("/via/rport/empty-value", test_via_rport_empty_value);
+    g_test_add_func ("/via/malformed-keeps-position", test_via_malformed_keeps_position);
+    g_test_add_func ("/via/keep-value-anywhere", test_via_keep_value_anywhere);
+    g_test_add_func ("/sip/start-line", test_start_line);
+    g_test_add_func ("/sip/headers", test_message_headers);
+    g_test_add_func ("/sip/folded-and-absurd-length", test_folded_and_absurd_length);
+    g_test_add_func ("/uri/parse", test_uri);
+    g_test_add_func ("/ip/equal-by-value", test_ip_equal_by_value);
+    return g_test_run ();
+}
