@@ -23,9 +23,10 @@ size_exempt (ScCore *core, const ScSipMsg *msg)
     return !g_hash_table_contains (core->invite_2xx, key);
 }
 
+/* Collects the Record-Route/Path URIs naming an IP not seen before into @fresh. */
 static void
-check_route_uris (ScCore *core, const ScSipUri *uris, guint n, const char *header,
-                  const ScMsgEvent *ev, ScConn *conn)
+collect_route_uris (ScCore *core, const ScSipUri *uris, guint n, const char *header,
+                    GString *fresh)
 {
     for (guint i = 0; i < n; i++) {
         if (!uris[i].host_is_ip)
@@ -35,9 +36,7 @@ check_route_uris (ScCore *core, const ScSipUri *uris, guint n, const char *heade
             continue;
         if (g_hash_table_size (core->route_uris) >= core->cfg.route_uri_max)
             return; /* cap reached: an info rule goes quiet rather than repeat itself */
-        guint32 frames[] = {ev->frame};
-        sc_core_report (core, SC_RULE_PRAC_002, conn, ev->ts_us, 1, frames,
-                        "%s URI <%s> names an IP address, not a domain", header, key);
+        g_string_append_printf (fresh, "%s%s <%s>", fresh->len ? ", " : "", header, key);
         g_hash_table_add (core->route_uris, g_steal_pointer (&key));
     }
 }
@@ -64,8 +63,14 @@ sc_rules_prac_message (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, 
                             size, frag);
     }
 
-    check_route_uris (core, msg->record_route, msg->record_route_count, "Record-Route", ev, conn);
-    check_route_uris (core, msg->path, msg->path_count, "Path", ev, conn);
+    /* One finding per message (RULES.md: one per rule and first frame), naming every new URI. */
+    GString *fresh = g_string_new (NULL);
+    collect_route_uris (core, msg->record_route, msg->record_route_count, "Record-Route", fresh);
+    collect_route_uris (core, msg->path, msg->path_count, "Path", fresh);
+    if (fresh->len)
+        sc_core_report (core, SC_RULE_PRAC_002, conn, ev->ts_us, 1, frames,
+                        "%s: URI host is an IP address, not a domain", fresh->str);
+    g_string_free (fresh, TRUE);
 
     if (!conn->prac003_done && ev->transport != SC_TRANSPORT_TLS) {
         conn->prac003_done = TRUE;

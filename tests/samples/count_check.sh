@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Count check: for each capture, the SIP messages the audit parses must equal what tshark
-# dissects (request and status lines, not frames).  Usage: count_check.sh AUDIT CAPTURE...
+# dissects (request and status lines, not frames; SIP quoted inside ICMP errors is not a message).  Usage: count_check.sh AUDIT CAPTURE...
 # A capture listed in count_exceptions.txt is compared with the number written there instead
 # (with the reason why tshark's number differs).
 set -uo pipefail
@@ -8,7 +8,7 @@ audit=$1; shift
 here=$(dirname "$0")
 fail=0
 for f in "$@"; do
-  t=$(tshark -r "$f" -o tcp.reassemble_out_of_order:TRUE -Y sip -T fields -e sip.Request-Line \
+  t=$(tshark -r "$f" -o tcp.reassemble_out_of_order:TRUE -Y 'sip && !icmp && !icmpv6' -T fields -e sip.Request-Line \
         -e sip.Status-Line -E occurrence=a -E 'aggregator=|' 2>/dev/null | tr '\t|' '\n\n' | grep -c .)
   a=$("$audit" --format json --fail-on never "$f" | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["sip_messages"])')
   exc=$(awk -v n="$(basename "$f")" '$1 == n {print $2}' "$here/count_exceptions.txt")

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Records real SIP traffic for samples/lab/: Kamailio as registrar/proxy, SIPp as a UA behind a
+# NAT that rewrites source ports, and SIPp as a caller next to the proxy. Each scenario writes
+# the proxy-side capture (and, for some, the UA-side one, inside the NAT).
+#
+#   lab/run-lab.sh OUTDIR [SCENARIO...]   (as root; needs: scripts/deps.sh lab)
+#
+# Hosts live in network namespaces on 198.18.0.0/15 (the benchmarking range): proxy 198.18.0.1,
+# NAT 198.18.0.2 outside / 198.19.0.1 inside, UA 198.19.0.10. Nothing leaves the machine.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=$(realpath -m "${1:-$here/../samples/lab}")
+mkdir -p "$out"
+work=$(mktemp -d)
+pids=()
+
+cleanup() {
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  sleep 0.5
+  for ns in sc-proxy sc-nat sc-ua; do ip netns del "$ns" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+setup_net() {
+  for ns in sc-proxy sc-nat sc-ua; do ip netns del "$ns" 2>/dev/null || true; ip netns add "$ns"; done
+  ip link add p0 netns sc-proxy type veth peer name n0 netns sc-nat
+  ip link add n1 netns sc-nat type veth peer name u0 netns sc-ua
+  ip -n sc-proxy addr add 198.18.0.1/24 dev p0
+  ip -n sc-nat addr add 198.18.0.2/24 dev n0
+  ip -n sc-nat addr add 198.19.0.1/24 dev n1
+  ip -n sc-ua addr add 198.19.0.10/24 dev u0
+  for ns in sc-proxy sc-nat sc-ua; do ip -n "$ns" link set lo up; done
+  ip -n sc-proxy link set p0 up; ip -n sc-nat link set n0 up; ip -n sc-nat link set n1 up
+  ip -n sc-ua link set u0 up
+  ip -n sc-ua route add default via 198.19.0.1
+  ip -n sc-proxy route add 198.19.0.0/24 via 198.18.0.2 2>/dev/null || true
+  ip netns exec sc-nat sysctl -qw net.ipv4.ip_forward=1
+  # A NAT that picks ports from a range: a port-preserving one hides the bugs we look for.
+  for proto in udp tcp; do
+    ip netns exec sc-nat iptables -t nat -A POSTROUTING -o n0 -p "$proto" -j SNAT \
+      --to-source 198.18.0.2:40000-40999
+  done
+}
+
+# scenario NAME TRANSPORT(u1|t1) VIA_RPORT(";rport"|"") KAMAILIO_DEFINE(""|FORCE_RPORT)
+scenario() {
+  local name=$1 transport=$2 rport=$3 define=$4
+  setup_net
+  local defs=()
+  [ -n "$define" ] && defs=(-A "$define")
+  ip netns exec sc-proxy kamailio -f "$here/kamailio.cfg" -DD -E -Y "$work" \
+    -L /usr/lib/x86_64-linux-gnu/kamailio/modules "${defs[@]}" >"$work/kamailio-$name.log" 2>&1 &
+  pids+=($!)
+  ip netns exec sc-proxy tcpdump -i p0 -U -s 0 -w "$work/$name.pcap" >/dev/null 2>&1 &
+  pids+=($!)
+  ip netns exec sc-ua tcpdump -i u0 -U -s 0 -w "$work/$name-ua.pcap" >/dev/null 2>&1 &
+  pids+=($!)
+  sleep 1.5
+  sed "s/VIA_RPORT/$rport/" "$here/register.xml" >"$work/register.xml"
+  timeout 25 ip netns exec sc-ua sipp 198.18.0.1:5060 -sf "$work/register.xml" -oocsf "$here/answer.xml" \
+    -t "$transport" -i 198.19.0.10 -p 5060 -m 1 -nostdin -timeout 15s \
+    >"$work/ua-$name.log" 2>&1 &
+  local ua=$!
+  pids+=($ua)
+  sleep 1
+  timeout 20 ip netns exec sc-proxy sipp 198.18.0.1:5060 -sf "$here/call.xml" -t u1 -i 198.18.0.1 -p 5090 \
+    -m 1 -nostdin -timeout 10s >"$work/caller-$name.log" 2>&1 || echo "lab: caller in $name did not complete" >&2
+  wait "$ua" || echo "lab: UA in $name did not complete" >&2
+  sleep 1
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  pids=()
+  cp "$work/$name.pcap" "$out/$name.pcap"
+  cp "$work/$name-ua.pcap" "$out/$name-ua.pcap"
+  echo "lab: $name -> $out/$name.pcap, $out/$name-ua.pcap"
+}
+
+if [ $# -gt 1 ]; then
+  shift
+  for s in "$@"; do
+    case $s in
+      udp-rport) scenario udp-rport u1 ";rport" "" ;;
+      udp-forced-rport) scenario udp-forced-rport u1 "" FORCE_RPORT ;;
+      tcp-nat) scenario tcp-nat t1 "" "" ;;
+    esac
+  done
+else
+  scenario udp-rport u1 ";rport" ""
+  scenario udp-forced-rport u1 "" FORCE_RPORT
+  scenario tcp-nat t1 "" ""
+fi
