@@ -12,8 +12,8 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pcapgen import (ACK, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_NULL, LINKTYPE_RAW,
-                     Net, Pcap, Tcp, eth, ip, ipv4, udp)
+from pcapgen import (LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_NULL, LINKTYPE_RAW, Net,
+                     Pcap, Pcapng, Tcp, eth, ip, ipv4, udp)
 
 UA = ("203.0.113.5", 40001)
 UA_SIP = ("203.0.113.5", 5060)
@@ -203,6 +203,18 @@ def _(n):
     n.udp(ua, PROXY, request("OPTIONS", via))
     n.udp(PROXY, ua, response(200, "OK",
                               via.replace(";rport", ";received=198.51.100.70;rport=40111"), "OPTIONS"))
+
+
+@case("via003-forwarded")
+def _(n):
+    # Captured at a proxy: the UA's request in, the proxy's forwarded copy out. The proxy stamped
+    # the UA's Via (now second) with a received that is not the source it saw.
+    ua = ("198.51.100.7", 40001)
+    via = "SIP/2.0/UDP 192.168.1.20:5060;branch=z9hG4bK-fw1;rport"
+    n.udp(ua, PROXY, request("OPTIONS", via))
+    stamped = via.replace(";rport", ";received=198.51.100.70;rport=40001")
+    n.udp(PROXY, ("192.0.2.50", 5060),
+          request("OPTIONS", ["SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK-fw2", stamped]))
 
 
 @case("via004-fire")
@@ -474,6 +486,27 @@ LINK_VARIANTS = {
 }
 
 
+def pcapng_sections(path):
+    """Two sections; the first has a microsecond and a nanosecond interface. sym001-fire's two
+    packets go one on each interface of section 1, sym003-fire's into section 2 (nanoseconds).
+    Frame numbers run on across sections, as Wireshark counts them."""
+    first, second = Pcap(), Pcap()
+    CASES["sym001-fire"](Net(first))
+    CASES["sym003-fire"](Net(second))
+    ng = Pcapng()
+    ng.section()
+    ng.interface(tsresol=6)
+    ng.interface(tsresol=9)
+    (t1, d1, _), (t2, d2, _) = first.packets
+    ng.packet(0, t1, d1, 6)
+    ng.packet(1, t2 + 0.000000123, d2, 9)
+    ng.section()
+    ng.interface(tsresol=9)
+    for t, d, _ in second.packets:
+        ng.packet(0, t + 1.0, d, 9)
+    ng.write(path)
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "..", "synthetic")
@@ -487,6 +520,7 @@ def main():
         n = Net(pcap, wrap)
         CASES["sym001-fire"](n)
         pcap.write(os.path.join(out, name + ".pcap"))
+    pcapng_sections(os.path.join(out, "pcapng-sections.pcapng"))
 
 
 if __name__ == "__main__":

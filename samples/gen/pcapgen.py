@@ -176,3 +176,33 @@ class Tcp:
 
     def rst(self, frm, dt=0.01):
         self._send(frm, RST | ACK, dt=dt)
+
+
+class Pcapng:
+    """Writes pcapng with several sections and interfaces; each interface has its own timestamp
+    resolution (6 = microseconds, 9 = nanoseconds)."""
+
+    def __init__(self):
+        self.blocks = []
+
+    @staticmethod
+    def _block(btype, body):
+        body += b"\0" * (-len(body) % 4)
+        total = 12 + len(body)
+        return struct.pack("<II", btype, total) + body + struct.pack("<I", total)
+
+    def section(self):
+        self.blocks.append(self._block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1)))
+
+    def interface(self, linktype=LINKTYPE_ETHERNET, tsresol=6):
+        opt = struct.pack("<HHB", 9, 1, tsresol) + b"\0" * 3 + struct.pack("<HH", 0, 0)
+        self.blocks.append(self._block(1, struct.pack("<HHI", linktype, 0, 262144) + opt))
+
+    def packet(self, iface, t, data, tsresol=6):
+        ts = int(round(t * 10 ** tsresol))
+        body = struct.pack("<IIIII", iface, ts >> 32, ts & 0xFFFFFFFF, len(data), len(data)) + data
+        self.blocks.append(self._block(6, body))
+
+    def write(self, path):
+        with open(path, "wb") as f:
+            f.write(b"".join(self.blocks))
