@@ -65,45 +65,18 @@ struct ScTcpConn {
     ScTcpTable *table;
 };
 
-typedef struct {
-    ScEndpoint lo, hi;
-} ScTcpKey;
-
 struct ScTcpTable {
     ScDecoder *dec;
-    GHashTable *conns;     /* ScTcpKey* (inside the value's storage) → ScTcpConn* */
+    GHashTable *conns;     /* ScEndpointPair* (inside the value's storage) → ScTcpConn* */
     gsize ooo_total;
     gint64 now_us, next_sweep_us;
 };
 
 /* Hash table entries own a key copy and the connection. */
 typedef struct {
-    ScTcpKey key;
+    ScEndpointPair key;
     ScTcpConn conn;
 } ScTcpEntry;
-
-static guint
-key_hash (gconstpointer p)
-{
-    const ScTcpKey *k = p;
-    return sc_endpoint_hash (&k->lo) * 33u ^ sc_endpoint_hash (&k->hi);
-}
-
-static gboolean
-key_equal (gconstpointer a, gconstpointer b)
-{
-    const ScTcpKey *x = a, *y = b;
-    return sc_endpoint_equal (&x->lo, &y->lo) && sc_endpoint_equal (&x->hi, &y->hi);
-}
-
-static void
-key_make (ScTcpKey *k, const ScEndpoint *x, const ScEndpoint *y)
-{
-    memset (k, 0, sizeof *k);
-    gboolean x_first = memcmp (x, y, sizeof *x) <= 0;
-    k->lo = x_first ? *x : *y;
-    k->hi = x_first ? *y : *x;
-}
 
 static void
 dir_clear (ScTcpTable *t, ScTcpDir *d)
@@ -132,7 +105,7 @@ sc_tcp_table_new (ScDecoder *dec)
 {
     ScTcpTable *t = g_new0 (ScTcpTable, 1);
     t->dec = dec;
-    t->conns = g_hash_table_new_full (key_hash, key_equal, NULL, entry_free);
+    t->conns = g_hash_table_new_full (sc_endpoint_pair_hash, sc_endpoint_pair_equal, NULL, entry_free);
     return t;
 }
 
@@ -343,7 +316,7 @@ make_room (ScTcpTable *t)
 }
 
 static ScTcpConn *
-conn_new (ScTcpTable *t, const ScTcpKey *key, const ScEndpoint *a, const ScEndpoint *b,
+conn_new (ScTcpTable *t, const ScEndpointPair *key, const ScEndpoint *a, const ScEndpoint *b,
           gboolean syn, guint32 frame, gint64 ts_us)
 {
     make_room (t);
@@ -397,8 +370,8 @@ sc_tcp_segment (ScTcpTable *t, const ScIpPayload *ip)
     ScEndpoint src = ip->src, dst = ip->dst;
     src.port = sport;
     dst.port = dport;
-    ScTcpKey key;
-    key_make (&key, &src, &dst);
+    ScEndpointPair key;
+    sc_endpoint_pair_make (&key, &src, &dst);
     ScTcpEntry *e = g_hash_table_lookup (t->conns, &key);
     ScTcpConn *c = e ? &e->conn : NULL;
     gboolean bare_syn = (flags & (TH_SYN | TH_ACK)) == TH_SYN;

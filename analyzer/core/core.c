@@ -21,38 +21,6 @@ sc_config_init (ScConfig *cfg)
         cfg->enabled[i] = TRUE;
 }
 
-/* UDP flows are keyed by their two endpoints in a fixed order, so both directions meet. */
-typedef struct {
-    ScEndpoint lo, hi;
-} ScUdpKey;
-
-static guint
-udp_key_hash (gconstpointer p)
-{
-    const ScUdpKey *k = p;
-    return sc_endpoint_hash (&k->lo) * 33u ^ sc_endpoint_hash (&k->hi);
-}
-
-static gboolean
-udp_key_equal (gconstpointer a, gconstpointer b)
-{
-    const ScUdpKey *x = a, *y = b;
-    return sc_endpoint_equal (&x->lo, &y->lo) && sc_endpoint_equal (&x->hi, &y->hi);
-}
-
-static void
-udp_key_make (ScUdpKey *k, const ScEndpoint *x, const ScEndpoint *y)
-{
-    memset (k, 0, sizeof *k);
-    if (memcmp (x, y, sizeof *x) <= 0) {
-        k->lo = *x;
-        k->hi = *y;
-    } else {
-        k->lo = *y;
-        k->hi = *x;
-    }
-}
-
 ScConn *
 sc_conn_ref (ScConn *conn)
 {
@@ -153,7 +121,7 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
     core->cfg = *cfg;
     core->sink = *sink;
     core->user = user;
-    core->udp_flows = g_hash_table_new_full (udp_key_hash, udp_key_equal, g_free,
+    core->udp_flows = g_hash_table_new_full (sc_endpoint_pair_hash, sc_endpoint_pair_equal, g_free,
                                              (GDestroyNotify)sc_conn_unref);
     core->txns = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, sc_txn_free);
     core->route_uris = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -161,6 +129,7 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
     core->live_conns = g_hash_table_new (g_direct_hash, g_direct_equal);
     core->scratch = g_string_sized_new (256);
     core->key = g_string_sized_new (128);
+    core->expected = g_string_sized_new (64);
     return core;
 }
 
@@ -176,6 +145,7 @@ sc_core_free (ScCore *core)
     g_hash_table_destroy (core->live_conns);
     g_string_free (core->scratch, TRUE);
     g_string_free (core->key, TRUE);
+    g_string_free (core->expected, TRUE);
     g_free (core);
 }
 
@@ -224,8 +194,8 @@ advance_clock (ScCore *core, gint64 ts_us)
 static ScConn *
 udp_flow_for (ScCore *core, const ScMsgEvent *ev)
 {
-    ScUdpKey key;
-    udp_key_make (&key, &ev->src, &ev->dst);
+    ScEndpointPair key;
+    sc_endpoint_pair_make (&key, &ev->src, &ev->dst);
     ScConn *c = g_hash_table_lookup (core->udp_flows, &key);
     if (c)
         return c;
@@ -397,14 +367,13 @@ sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsiz
         facts.backward = !from_a;
     }
     sc_rules_frame_message (core, &msg, ev, conn);
-    GString *expected = g_string_new (NULL);
+    g_string_truncate (core->expected, 0);
     if (msg.is_request)
         on_request (core, &msg, ev, conn);
     else
-        on_response (core, &msg, ev, conn, &facts, expected);
+        on_response (core, &msg, ev, conn, &facts, core->expected);
     if (core->sink.message)
         core->sink.message (&facts, core->user);
-    g_string_free (expected, TRUE);
 }
 
 void

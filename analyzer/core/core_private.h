@@ -77,13 +77,14 @@ struct ScCore {
     guint64 sip_messages;
     gint64 now_us;
     gint64 next_sweep_us;
-    GHashTable *udp_flows;   /* ScUdpKey* → ScConn* */
+    GHashTable *udp_flows;   /* ScEndpointPair* → ScConn* */
     GHashTable *txns;        /* char* key → ScTxn* */
     GHashTable *route_uris;  /* char* → NULL: Record-Route/Path URIs already reported */
     GHashTable *invite_2xx;  /* "callid\1cseq" → NULL: INVITEs answered 2xx (PRAC-001 ACK) */
     GHashTable *live_conns;  /* ScConn* set: every connection whose facts are still due */
     GString *scratch;        /* message text being built for a finding */
     GString *key;            /* transaction key being built */
+    GString *expected;       /* expected destination of the response being judged */
     guint64 txn_evicted;
 };
 

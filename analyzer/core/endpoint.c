@@ -125,6 +125,29 @@ sc_endpoint_key_equal (gconstpointer a, gconstpointer b)
     return sc_endpoint_equal (a, b);
 }
 
+void
+sc_endpoint_pair_make (ScEndpointPair *pair, const ScEndpoint *x, const ScEndpoint *y)
+{
+    memset (pair, 0, sizeof *pair);
+    gboolean x_first = memcmp (x, y, sizeof *x) <= 0;
+    pair->lo = x_first ? *x : *y;
+    pair->hi = x_first ? *y : *x;
+}
+
+guint
+sc_endpoint_pair_hash (gconstpointer p)
+{
+    const ScEndpointPair *k = p;
+    return sc_endpoint_hash (&k->lo) * 33u ^ sc_endpoint_hash (&k->hi);
+}
+
+gboolean
+sc_endpoint_pair_equal (gconstpointer a, gconstpointer b)
+{
+    const ScEndpointPair *x = a, *y = b;
+    return sc_endpoint_equal (&x->lo, &y->lo) && sc_endpoint_equal (&x->hi, &y->hi);
+}
+
 gboolean
 sc_sv_eq_ci (ScStrView v, const char *lit)
 {

@@ -7,9 +7,12 @@ sc_rules_frame_message (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev,
 {
     gboolean stream = ev->transport == SC_TRANSPORT_TCP || ev->transport == SC_TRANSPORT_TLS;
     guint32 frames[] = {ev->frame, ev->cut_frame};
-    g_autofree char *what = msg->is_request
-                                ? g_strndup (msg->method.p, msg->method.len)
-                                : g_strdup_printf ("%u response", msg->status);
+    /* Built only when something is reported: this runs for every message. */
+    char what[48];
+    if (msg->is_request)
+        g_snprintf (what, sizeof what, "%.*s", (int)MIN (msg->method.len, 32), msg->method.p);
+    else
+        g_snprintf (what, sizeof what, "%u response", msg->status);
 
     if (stream && !msg->has_content_length)
         sc_core_report (core, SC_RULE_FRAME_001, conn, ev->ts_us, 1, frames,

@@ -52,6 +52,16 @@ char *sc_endpoint_format (const ScEndpoint *ep, char buf[SC_ENDPOINT_STRLEN]);
 guint sc_endpoint_hash (gconstpointer ep);
 gboolean sc_endpoint_key_equal (gconstpointer a, gconstpointer b);
 
+/* Two endpoints in a fixed order, so both directions of a UDP flow or TCP connection give the
+ * same key. Zero-initialise before filling (hashing reads every byte). */
+typedef struct {
+    ScEndpoint lo, hi;
+} ScEndpointPair;
+
+void sc_endpoint_pair_make (ScEndpointPair *pair, const ScEndpoint *x, const ScEndpoint *y);
+guint sc_endpoint_pair_hash (gconstpointer pair);
+gboolean sc_endpoint_pair_equal (gconstpointer a, gconstpointer b);
+
 /* A byte range inside a buffer owned by someone else (a SIP message being parsed). */
 typedef struct {
     const char *p;
