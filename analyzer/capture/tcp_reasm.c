@@ -52,6 +52,7 @@ typedef struct {
     guint32 fin_seq, fin_frame;
     gint64 fin_ts_us;
     gboolean framing;
+    gboolean data_seen;
     ScFramer framer;
 } ScTcpDir;
 
@@ -61,6 +62,7 @@ struct ScTcpConn {
     ScTcpDir dir[2];
     ScStreamKind kind;
     gboolean handshake, established, closed;
+    gboolean answered;     /* the core was told (SYN-ACK or data both ways) */
     gint64 last_ts_us, closed_ts_us;
     ScTcpTable *table;
 };
@@ -315,6 +317,15 @@ make_room (ScTcpTable *t)
     }
 }
 
+static void
+mark_answered (ScTcpConn *c)
+{
+    if (c->answered)
+        return;
+    c->answered = TRUE;
+    sc_core_stream_established (c->table->dec->core, c->core);
+}
+
 static ScTcpConn *
 conn_new (ScTcpTable *t, const ScEndpointPair *key, const ScEndpoint *a, const ScEndpoint *b,
           gboolean syn, guint32 frame, gint64 ts_us)
@@ -400,8 +411,10 @@ sc_tcp_segment (ScTcpTable *t, const ScIpPayload *ip)
             d->seq_known = TRUE;
             d->next_seq = seq + 1;
         }
-        if (flags & TH_ACK)
+        if (flags & TH_ACK) {
             c->established = TRUE;
+            mark_answered (c);
+        }
         seq++;
     }
     if (!d->seq_known) {
@@ -409,8 +422,12 @@ sc_tcp_segment (ScTcpTable *t, const ScIpPayload *ip)
         d->next_seq = seq;
         d->started_mid = TRUE;
     }
-    if (plen > 0)
-        c->established = TRUE;
+    if (plen > 0) {
+        c->established = TRUE; /* for expiry: not a half-open attempt */
+        d->data_seen = TRUE;
+        if (other->data_seen)
+            mark_answered (c); /* data both ways: answered even if the SYN-ACK was missed */
+    }
 
     /* The receiver acknowledged bytes we never saw: the hole is a capture gap. */
     if ((flags & TH_ACK) && other->seq_known && other->ooo.length > 0 &&

@@ -6,6 +6,9 @@
 
 #define SC_SWEEP_INTERVAL_US (5 * G_USEC_PER_SEC)
 #define SC_INVITE_2XX_MAX 65536
+#define SC_FAILED_MAX 65536
+/* RFC 3263 §5 / RULES.md SYM-005: a SYN unanswered this long counts as a failed attempt. */
+#define SC_SYN_UNANSWERED_US (3 * G_USEC_PER_SEC)
 
 void
 sc_config_init (ScConfig *cfg)
@@ -127,6 +130,9 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
     core->route_uris = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     core->invite_2xx = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     core->live_conns = g_hash_table_new (g_direct_hash, g_direct_equal);
+    core->attempts = g_hash_table_new_full (sc_endpoint_hash, sc_endpoint_key_equal, g_free,
+                                            (GDestroyNotify)sc_conn_unref);
+    core->udp_failed = g_hash_table_new_full (sc_endpoint_hash, sc_endpoint_key_equal, g_free, NULL);
     core->scratch = g_string_sized_new (256);
     core->key = g_string_sized_new (128);
     core->expected = g_string_sized_new (64);
@@ -142,6 +148,8 @@ sc_core_free (ScCore *core)
     g_hash_table_destroy (core->udp_flows);
     g_hash_table_destroy (core->route_uris);
     g_hash_table_destroy (core->invite_2xx);
+    g_hash_table_destroy (core->attempts);
+    g_hash_table_destroy (core->udp_failed);
     g_hash_table_destroy (core->live_conns);
     g_string_free (core->scratch, TRUE);
     g_string_free (core->key, TRUE);
@@ -230,7 +238,55 @@ sc_core_stream_open (ScCore *core, ScTransport transport, const ScEndpoint *a, c
                      ScInitiator initiator, guint32 frame, gint64 ts_us)
 {
     advance_clock (core, ts_us);
-    return conn_new (core, transport, a, b, initiator, frame, ts_us);
+    ScConn *conn = conn_new (core, transport, a, b, initiator, frame, ts_us);
+    if (initiator == SC_INITIATOR_A) {
+        if (g_hash_table_size (core->attempts) >= SC_FAILED_MAX)
+            g_hash_table_remove_all (core->attempts); /* forgetting only allows more findings */
+        g_hash_table_replace (core->attempts, g_memdup2 (b, sizeof *b), sc_conn_ref (conn));
+    }
+    return conn;
+}
+
+void
+sc_core_stream_established (ScCore *core, ScConn *conn)
+{
+    (void)core;
+    conn->established = TRUE;
+}
+
+void
+sc_core_destination_failed (ScCore *core, ScTransport transport, const ScEndpoint *dst,
+                            guint32 frame, gint64 ts_us)
+{
+    advance_clock (core, ts_us);
+    if (transport != SC_TRANSPORT_UDP) {
+        ScConn *attempt = g_hash_table_lookup (core->attempts, dst);
+        if (attempt && !attempt->established && !attempt->closed) {
+            attempt->closed = attempt->reset = TRUE;
+            attempt->close_frame = frame;
+            attempt->close_ts_us = ts_us;
+        }
+        return;
+    }
+    if (g_hash_table_size (core->udp_failed) >= SC_FAILED_MAX)
+        g_hash_table_remove_all (core->udp_failed);
+    g_hash_table_replace (core->udp_failed, g_memdup2 (dst, sizeof *dst), GUINT_TO_POINTER (frame));
+}
+
+gboolean
+sc_core_fallback_allowed (ScCore *core, ScTransport transport, const ScEndpoint *dst,
+                          guint32 after, guint32 before, gint64 before_ts_us)
+{
+    if (transport == SC_TRANSPORT_UDP) {
+        guint32 frame = GPOINTER_TO_UINT (g_hash_table_lookup (core->udp_failed, dst));
+        return frame > after && frame < before;
+    }
+    ScConn *a = g_hash_table_lookup (core->attempts, dst);
+    if (!a || a->established || a->first_frame <= after || a->first_frame >= before)
+        return FALSE;
+    if (a->closed && a->close_frame < before)
+        return TRUE; /* refused: RST (or ICMP) before any answer */
+    return before_ts_us - a->first_ts_us >= SC_SYN_UNANSWERED_US;
 }
 
 void

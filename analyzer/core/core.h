@@ -102,6 +102,15 @@ ScConn *sc_core_stream_open (ScCore *core, ScTransport transport, const ScEndpoi
 void sc_core_stream_close (ScCore *core, ScConn *conn, gboolean from_a, gboolean reset,
                            guint32 frame, gint64 ts_us);
 
+/* The connection was answered (SYN-ACK seen). */
+void sc_core_stream_established (ScCore *core, ScConn *conn);
+
+/* A send towards @dst failed in @frame: an ICMP unreachable quoting a datagram or SYN sent to it
+ * (@transport UDP or TCP as quoted). RFC 3263 §5 lets a sender fall back elsewhere after that,
+ * so a response sent elsewhere afterwards is not judged (SYM-001, SYM-003, SYM-005). */
+void sc_core_destination_failed (ScCore *core, ScTransport transport, const ScEndpoint *dst,
+                                 guint32 frame, gint64 ts_us);
+
 /* The stream switched to TLS (first bytes were a TLS record). */
 void sc_core_stream_set_transport (ScCore *core, ScConn *conn, ScTransport transport);
 

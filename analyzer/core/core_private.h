@@ -17,6 +17,7 @@ struct ScConn {
     guint messages;
     guint requests_from_a, requests_from_b;
     guint keepalives;
+    gboolean established;    /* answered (SYN-ACK), or data seen both ways */
     gboolean closed, reset, closed_by_a;
     guint32 close_frame;
     gint64 close_ts_us;
@@ -81,6 +82,8 @@ struct ScCore {
     GHashTable *txns;        /* char* key → ScTxn* */
     GHashTable *route_uris;  /* char* → NULL: Record-Route/Path URIs already reported */
     GHashTable *invite_2xx;  /* "callid\1cseq" → NULL: INVITEs answered 2xx (PRAC-001 ACK) */
+    GHashTable *attempts;    /* ScEndpoint* far end → ScConn*: the latest connection attempt */
+    GHashTable *udp_failed;  /* ScEndpoint* → frame of an ICMP unreachable for a datagram to it */
     GHashTable *live_conns;  /* ScConn* set: every connection whose facts are still due */
     GString *scratch;        /* message text being built for a finding */
     GString *key;            /* transaction key being built */
@@ -101,6 +104,11 @@ void sc_conn_unref (ScConn *conn);
 /* Gives @conn an id if it has none and counts the message. */
 void sc_conn_note_message (ScCore *core, ScConn *conn, const ScMsgEvent *ev, gboolean request,
                            gboolean from_a);
+
+/* TRUE when a captured failed attempt to @dst (refused, unreachable, or for streams a SYN
+ * unanswered for 3 s) lies between frames @after and @before (RFC 3263 §5 fallback). */
+gboolean sc_core_fallback_allowed (ScCore *core, ScTransport transport, const ScEndpoint *dst,
+                                   guint32 after, guint32 before, gint64 before_ts_us);
 
 /* Transactions (txn.c) -------------------------------------------------------------------- */
 

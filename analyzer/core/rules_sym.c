@@ -82,6 +82,10 @@ sym_udp (ScCore *core, ScTxn *txn, const ScSipMsg *msg, const ScMsgEvent *ev, Sc
         }
         g_string_assign (expected, sc_endpoint_format (&txn->copies[0].src, want));
         g_string_append (expected, " (rport)");
+        /* RFC 3261 §18.2.2 → RFC 3263 §5: resent elsewhere after an ICMP unreachable. */
+        if (!to_ok && sc_core_fallback_allowed (core, SC_TRANSPORT_UDP, &txn->copies[0].src,
+                                                txn->frame, ev->frame, ev->ts_us))
+            to_ok = TRUE;
         if (!to_ok) {
             text = g_strdup_printf ("sent to %s, request came from %s",
                                     sc_endpoint_format (&ev->dst, got), want);
@@ -111,7 +115,8 @@ sym_udp (ScCore *core, ScTxn *txn, const ScSipMsg *msg, const ScMsgEvent *ev, Sc
     g_string_assign (expected, sc_endpoint_format (&exp, want));
     /* To the source port: forced (judged above) or an rport asked for and used without saying
      * so (VIA-001 judges the Via): either way not SYM-003. */
-    if (ok || to_source)
+    if (ok || to_source ||
+        sc_core_fallback_allowed (core, SC_TRANSPORT_UDP, &exp, txn->frame, ev->frame, ev->ts_us))
         return;
     text = g_strdup_printf ("sent to %s, expected %s (source address, sent-by port)",
                             sc_endpoint_format (&ev->dst, got), want);
@@ -137,7 +142,10 @@ sym_stream (ScCore *core, ScTxn *txn, const ScSipMsg *msg, const ScMsgEvent *ev,
         ScEndpoint exp = txn->copies[0].src;
         exp.port = sent_by_port (rv);
         g_string_assign (expected, sc_endpoint_format (&exp, want));
-        if (!sc_endpoint_equal (&ev->dst, &exp)) {
+        /* Allowed to fall back after a captured failed attempt to that address (RFC 3263 §5). */
+        if (!sc_endpoint_equal (&ev->dst, &exp) &&
+            !sc_core_fallback_allowed (core, req_conn->transport, &exp, req_conn->close_frame,
+                                       ev->frame, ev->ts_us)) {
             text = g_strdup_printf ("sent to %s after connection %u closed (frame %u); "
                                     "expected a connection to %s",
                                     sc_endpoint_format (&ev->dst, got), req_conn->id,

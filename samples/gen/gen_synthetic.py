@@ -13,7 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pcapgen import (LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_NULL, LINKTYPE_RAW, Net,
-                     Pcap, Pcapng, Tcp, eth, ip, ipv4, udp)
+                     Pcap, Pcapng, Tcp, csum, eth, ip, ipv4, udp)
 
 UA = ("203.0.113.5", 40001)
 UA_SIP = ("203.0.113.5", 5060)
@@ -169,6 +169,42 @@ def _(n):
 
 
 # --- VIA --------------------------------------------------------------------------------------
+
+@case("sym005-fallback")
+def _(n):
+    # After the reset the proxy tries the sent-by port first: refused (RST). RFC 3263 §5 then
+    # allows another destination, so the 486 to :52001 is not judged.
+    ua_tcp = ("203.0.113.5", 52001)
+    c1 = Tcp(n, ua_tcp, PROXY)
+    c1.handshake()
+    via = "SIP/2.0/TCP 203.0.113.5:5060;branch=z9hG4bK-x2"
+    c1.send(ua_tcp, request("INVITE", via))
+    c1.rst(ua_tcp)
+    attempt = Tcp(n, ("192.0.2.1", 41002), UA_SIP, isn_a=4000, isn_b=0)
+    attempt._send(("192.0.2.1", 41002), 0x02)
+    attempt.seq[("192.0.2.1", 41002)] += 1
+    attempt.rst(UA_SIP)
+    c2 = Tcp(n, ("192.0.2.1", 41003), ua_tcp, isn_a=9000, isn_b=7000)
+    c2.handshake()
+    c2.send(("192.0.2.1", 41003), response(486, "Busy Here", via, "INVITE"))
+
+
+@case("sym003-icmp-fallback")
+def _(n):
+    # The 200 goes to the sent-by port, comes back ICMP port unreachable, and is resent to :5060:
+    # RFC 3261 §18.2.2 → RFC 3263 §5 fallback, not SYM-003.
+    ua = ("203.0.113.9", 5062)
+    via = "SIP/2.0/UDP 203.0.113.9:5062;branch=z9hG4bK-o2"
+    n.udp(ua, PROXY, request("OPTIONS", via))
+    ok = response(200, "OK", via, "OPTIONS")
+    n.udp(PROXY, ua, ok)
+    quoted = ipv4(PROXY[0], ua[0], 17, udp(PROXY[0], ua[0], PROXY[1], ua[1], ok))[:28]
+    icmp = struct.pack("!BBHI", 3, 3, 0, 0) + quoted
+    icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
+    n.t += 0.01
+    n.pcap.add(n.t, n.l3(ua[0], PROXY[0], 1, icmp))
+    n.udp(PROXY, ("203.0.113.9", 5060), ok)
+
 
 @case("via001-fire")
 def _(n):
