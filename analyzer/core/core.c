@@ -274,6 +274,13 @@ sc_core_destination_failed (ScCore *core, ScTransport transport, const ScEndpoin
 }
 
 gboolean
+sc_core_attempt_from (ScCore *core, const ScEndpoint *dst, const ScEndpoint *src)
+{
+    ScConn *a = g_hash_table_lookup (core->attempts, dst);
+    return a && sc_ip_equal (&a->a, src);
+}
+
+gboolean
 sc_core_fallback_allowed (ScCore *core, ScTransport transport, const ScEndpoint *dst,
                           guint32 after, guint32 before, gint64 before_ts_us)
 {

@@ -110,6 +110,9 @@ void sc_conn_note_message (ScCore *core, ScConn *conn, const ScMsgEvent *ev, gbo
 gboolean sc_core_fallback_allowed (ScCore *core, ScTransport transport, const ScEndpoint *dst,
                                    guint32 after, guint32 before, gint64 before_ts_us);
 
+/* TRUE when the latest connection attempt to @dst came from @src's IP address. */
+gboolean sc_core_attempt_from (ScCore *core, const ScEndpoint *dst, const ScEndpoint *src);
+
 /* Transactions (txn.c) -------------------------------------------------------------------- */
 
 /* Writes the matching key of a message with top Via @via into @out (RFC 3261 §17.2.3; RFC 2543

@@ -24,6 +24,15 @@ size_exempt (ScCore *core, const ScSipMsg *msg)
 }
 
 /* Collects the Record-Route/Path URIs naming an IP not seen before into @fresh. */
+/* §18.1.1: a request may go over UDP after its attempt over TCP failed (refused, unreachable or
+ * unanswered for 3 s), captured from the same host to the same destination. */
+static gboolean
+udp_retry_after_tcp (ScCore *core, const ScMsgEvent *ev)
+{
+    return sc_core_fallback_allowed (core, SC_TRANSPORT_TCP, &ev->dst, 0, ev->frame, ev->ts_us) &&
+           sc_core_attempt_from (core, &ev->dst, &ev->src);
+}
+
 static void
 collect_route_uris (ScCore *core, const ScSipUri *uris, guint n, const char *header,
                     GString *fresh)
@@ -51,7 +60,7 @@ sc_rules_prac_message (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, 
     const char *frag = ev->ip_fragmented ? ", IP-fragmented" : "";
 
     if (ev->transport == SC_TRANSPORT_UDP && size > core->cfg.udp_max_sip_bytes) {
-        if (msg->is_request && !size_exempt (core, msg))
+        if (msg->is_request && !size_exempt (core, msg) && !udp_retry_after_tcp (core, ev))
             sc_core_report (core, SC_RULE_PRAC_001, conn, ev->ts_us, 1, frames,
                             "%.*s of %" G_GSIZE_FORMAT " bytes over UDP%s (limit %u without a "
                             "known path MTU)",

@@ -324,6 +324,20 @@ def _(n):
     n.udp_fragmented(UA, PROXY, request("CANCEL", via, extra=filler))
 
 
+@case("prac001-after-tcp")
+def _(n):
+    # §18.1.1: the UA first tries TCP to the proxy (refused), then sends the large INVITE over UDP.
+    attempt = Tcp(n, ("203.0.113.5", 50070), PROXY)
+    attempt._send(("203.0.113.5", 50070), 0x02)
+    attempt.seq[("203.0.113.5", 50070)] += 1
+    attempt.rst(PROXY)
+    via = "SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-p1t;rport"
+    body = sdp(1610 - len(request("INVITE", via, extra=["Content-Type: application/sdp"],
+                                  body=b"x" * 1000)) + 1000)
+    n.udp_fragmented(UA, PROXY, request("INVITE", via, extra=["Content-Type: application/sdp"],
+                                        body=body))
+
+
 @case("prac002-fire")
 def _(n):
     via = "SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-p2;rport"
