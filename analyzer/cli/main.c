@@ -128,11 +128,12 @@ audit_file (const char *path, const ScConfig *cfg, ScFileReport *f)
     sc_decoder_finish (dec, last_ts);
     f->packets = sc_decoder_stats (dec)->packets;
     f->sip_messages = sc_core_sip_message_count (core);
-    f->usable = TRUE;
+    /* Usable: some packet was read, or the file is a valid capture that holds none. */
+    f->usable = f->packets > 0 || !error;
     sc_decoder_free (dec);
     sc_core_free (core);
     sc_pcap_source_close (src);
-    return TRUE;
+    return f->usable;
 }
 
 static void

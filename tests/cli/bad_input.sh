@@ -35,6 +35,14 @@ run "$tmp/header.pcap"
 check "cut header: exit 2" '[ $rc -eq 2 ]'
 check "cut header: names the file" 'printf "%s" "$err" | grep -q "header.pcap"'
 
+# A header and nothing readable after it: nothing usable.
+head -c 30 "$good" >"$tmp/header-only-cut.pcap"
+run "$tmp/header-only-cut.pcap"
+check "header then a cut record: exit 2" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "frame 1 / offset 24"'
+head -c 24 "$good" >"$tmp/header-only.pcap"
+run "$tmp/header-only.pcap"
+check "valid capture without packets: exit 0" '[ $rc -eq 0 ]'
+
 # Not a capture at all.
 printf 'INVITE sip:x SIP/2.0\r\n\r\n' >"$tmp/notpcap.txt"
 run "$tmp/notpcap.txt"
