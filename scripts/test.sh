@@ -7,7 +7,7 @@ scripts/deps.sh test
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSIPCONN_WERROR=ON -DSIPCONN_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$jobs" --target sipconn-audit >/dev/null
-cmake -S . -B build -DSIPCONN_WERROR=ON -DSIPCONN_ASAN_AUDIT="$PWD/build-asan/analyzer/sipconn-audit" >/dev/null
+cmake -S . -B build -DSIPCONN_WERROR=ON -DSIPCONN_PLUGIN=ON -DSIPCONN_ASAN_AUDIT="$PWD/build-asan/analyzer/sipconn-audit" >/dev/null
 cmake --build build -j"$jobs" >/dev/null
 cd build
 exec ctest --output-on-failure -j"$jobs"

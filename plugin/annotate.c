@@ -1,0 +1,174 @@
+/* annotate.c — per-file state and what each frame shows: the core's findings and message facts
+ * are stored by frame on the first pass and drawn on every pass. */
+#include "sipconn_plugin.h"
+
+#include <epan/wmem_scopes.h>
+
+typedef struct {
+    ScRuleId rule;
+    guint32 frames[SC_FINDING_MAX_FRAMES];
+    guint n_frames;
+    char *message; /* file scope */
+} ScStoredFinding;
+
+typedef struct {
+    guint conn_id;
+    gboolean is_request, direction_known, backward;
+    guint32 request_frame;
+    char *expected_dest; /* file scope, nullable */
+} ScStoredMessage;
+
+typedef struct {
+    wmem_array_t *findings; /* ScStoredFinding */
+    wmem_array_t *messages; /* ScStoredMessage */
+} ScFrameNotes;
+
+static ScCore *core;
+static wmem_map_t *notes;      /* frame number → ScFrameNotes* (file scope) */
+static GHashTable *tcp_conns;  /* tcp.stream → ScTcpRef* */
+
+typedef struct {
+    ScConn *conn;
+    ScEndpoint a;
+} ScTcpRef;
+
+static ScFrameNotes *
+notes_for (guint32 frame)
+{
+    ScFrameNotes *n = wmem_map_lookup (notes, GUINT_TO_POINTER (frame));
+    if (!n) {
+        n = wmem_new0 (wmem_file_scope (), ScFrameNotes);
+        n->findings = wmem_array_new (wmem_file_scope (), sizeof (ScStoredFinding));
+        n->messages = wmem_array_new (wmem_file_scope (), sizeof (ScStoredMessage));
+        wmem_map_insert (notes, GUINT_TO_POINTER (frame), n);
+    }
+    return n;
+}
+
+static void
+on_finding (const ScFinding *f, gpointer user)
+{
+    (void)user;
+    ScStoredFinding s = {.rule = f->rule, .n_frames = f->n_frames,
+                         .message = wmem_strdup (wmem_file_scope (), f->message)};
+    memcpy (s.frames, f->frames, sizeof s.frames);
+    wmem_array_append_one (notes_for (f->frames[0])->findings, s);
+}
+
+static void
+on_message (const ScMessageFacts *m, gpointer user)
+{
+    (void)user;
+    ScStoredMessage s = {
+        .conn_id = m->conn_id,
+        .is_request = m->is_request,
+        .direction_known = m->direction_known,
+        .backward = m->backward,
+        .request_frame = m->request_frame,
+        .expected_dest = m->expected_dest ? wmem_strdup (wmem_file_scope (), m->expected_dest)
+                                          : NULL,
+    };
+    wmem_array_append_one (notes_for (m->frame)->messages, s);
+}
+
+static void
+on_connection (const ScConnFacts *c, gpointer user)
+{
+    (void)c, (void)user; /* connection listing comes with the Statistics menu */
+}
+
+static void
+tcp_ref_free (gpointer p)
+{
+    ScTcpRef *r = p;
+    sc_core_stream_release (core, r->conn);
+    g_free (r);
+}
+
+void
+sc_plugin_state_init (void)
+{
+    ScConfig cfg;
+    sc_config_init (&cfg);
+    ScSink sink = {on_finding, on_connection, on_message};
+    core = sc_core_new (&cfg, &sink, NULL);
+    notes = wmem_map_new (wmem_file_scope (), g_direct_hash, g_direct_equal);
+    tcp_conns = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, tcp_ref_free);
+}
+
+void
+sc_plugin_state_cleanup (void)
+{
+    /* Streams first: releasing them reports to the core, which must still exist. */
+    if (tcp_conns)
+        g_hash_table_destroy (tcp_conns);
+    tcp_conns = NULL;
+    sc_core_free (core);
+    core = NULL;
+    notes = NULL; /* file scope: freed by epan */
+}
+
+ScCore *
+sc_plugin_core (void)
+{
+    return core;
+}
+
+ScConn *
+sc_plugin_tcp_conn (guint32 stream, const ScEndpoint *a, const ScEndpoint *b,
+                    ScInitiator initiator, guint32 frame, gint64 ts_us, gboolean *created,
+                    gboolean *from_a, const ScEndpoint *src)
+{
+    ScTcpRef *r = g_hash_table_lookup (tcp_conns, GUINT_TO_POINTER (stream));
+    *created = r == NULL;
+    if (!r) {
+        r = g_new0 (ScTcpRef, 1);
+        r->a = *a;
+        r->conn = sc_core_stream_open (core, SC_TRANSPORT_TCP, a, b, initiator, frame, ts_us);
+        g_hash_table_insert (tcp_conns, GUINT_TO_POINTER (stream), r);
+    }
+    *from_a = sc_endpoint_equal (src, &r->a);
+    return r->conn;
+}
+
+void
+sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    ScFrameNotes *n = notes ? wmem_map_lookup (notes, GUINT_TO_POINTER (pinfo->num)) : NULL;
+    if (!n)
+        return;
+    proto_item *top = proto_tree_add_item (tree, proto_sipconn, tvb, 0, 0, ENC_NA);
+    proto_tree *st = proto_item_add_subtree (top, ett_sipconn);
+    for (guint i = 0; i < wmem_array_get_count (n->messages); i++) {
+        ScStoredMessage *m = wmem_array_index (n->messages, i);
+        proto_item *it = proto_tree_add_uint (st, hf_sipconn_conn, tvb, 0, 0, m->conn_id);
+        proto_item_set_generated (it);
+        if (m->direction_known) {
+            it = proto_tree_add_string (st, hf_sipconn_direction, tvb, 0, 0,
+                                        m->backward ? "backward" : "forward");
+            proto_item_set_generated (it);
+        }
+        if (m->request_frame) {
+            it = proto_tree_add_uint (st, hf_sipconn_response_request, tvb, 0, 0, m->request_frame);
+            proto_item_set_generated (it);
+        }
+        if (m->expected_dest) {
+            it = proto_tree_add_string (st, hf_sipconn_expected_dest, tvb, 0, 0, m->expected_dest);
+            proto_item_set_generated (it);
+        }
+    }
+    for (guint i = 0; i < wmem_array_get_count (n->findings); i++) {
+        ScStoredFinding *f = wmem_array_index (n->findings, i);
+        const ScRuleInfo *info = sc_rule_info (f->rule);
+        proto_item *it = proto_tree_add_string (st, hf_sipconn_rule, tvb, 0, 0, info->id);
+        proto_item_set_generated (it);
+        proto_tree *ft = proto_item_add_subtree (it, ett_sipconn_finding);
+        expert_add_info_format (pinfo, it, &ei_sipconn[f->rule], "%s: %s (%s)", info->id,
+                                f->message, info->reference);
+        for (guint k = 1; k < f->n_frames; k++) {
+            proto_item *rel = proto_tree_add_uint (ft, hf_sipconn_related, tvb, 0, 0, f->frames[k]);
+            proto_item_set_generated (rel);
+        }
+        proto_item_append_text (top, ", %s", info->id);
+    }
+}

@@ -1,0 +1,145 @@
+/* extract.c — Wireshark's dissection of one frame turned into core events: TCP connection
+ * life (tcp.stream, tcp.flags), SIP messages (the bytes of each `sip` item, reassembled by
+ * Wireshark), and ICMP unreachables quoting a datagram or SYN. */
+#include "sipconn_plugin.h"
+
+#include <epan/address.h>
+#include <epan/ftypes/ftypes.h>
+#include <epan/proto.h>
+#include <epan/tvbuff.h>
+
+#define TH_FIN 0x01
+#define TH_SYN 0x02
+#define TH_RST 0x04
+#define TH_ACK 0x10
+
+static gboolean
+endpoint_from_address (const address *addr, guint32 port, ScEndpoint *out)
+{
+    memset (out, 0, sizeof *out);
+    if (addr->type == AT_IPv4 && addr->len == 4) {
+        out->family = 4;
+        memcpy (out->addr, addr->data, 4);
+    } else if (addr->type == AT_IPv6 && addr->len == 16) {
+        out->family = 6;
+        memcpy (out->addr, addr->data, 16);
+    } else {
+        return FALSE;
+    }
+    out->port = (guint16)port;
+    return TRUE;
+}
+
+/* The last (innermost) occurrence of an unsigned field; FALSE when absent. */
+static gboolean
+last_uint (proto_tree *tree, int hf, guint32 *out)
+{
+    GPtrArray *a = hf > 0 ? proto_get_finfo_ptr_array (tree, hf) : NULL;
+    if (!a || a->len == 0)
+        return FALSE;
+    field_info *fi = a->pdata[a->len - 1];
+    *out = fvalue_get_uinteger (&fi->value);
+    return TRUE;
+}
+
+/* The raw bytes of the last occurrence of an address field (network order, as on the wire). */
+static gboolean
+last_addr (proto_tree *tree, int hf, guint8 family, ScEndpoint *out)
+{
+    GPtrArray *a = hf > 0 ? proto_get_finfo_ptr_array (tree, hf) : NULL;
+    gint len = family == 4 ? 4 : 16;
+    if (!a || a->len == 0)
+        return FALSE;
+    field_info *fi = a->pdata[a->len - 1];
+    if (fi->length != len || !fi->ds_tvb)
+        return FALSE;
+    memset (out, 0, sizeof *out);
+    out->family = family;
+    tvb_memcpy (fi->ds_tvb, out->addr, fi->start, (size_t)len);
+    return TRUE;
+}
+
+/* RFC 792 type 3 / RFC 4443 type 1 quoting a UDP datagram or a TCP segment. */
+static gboolean
+feed_icmp (packet_info *pinfo, proto_tree *tree, gint64 ts_us)
+{
+    guint32 type;
+    gboolean v6 = FALSE;
+    if (last_uint (tree, sc_ws_fields.icmpv6_type, &type))
+        v6 = TRUE;
+    else if (!last_uint (tree, sc_ws_fields.icmp_type, &type))
+        return FALSE;
+    if (type != (v6 ? 1u : 3u))
+        return TRUE; /* other ICMP: nothing for us, and no SIP to take from it */
+    ScEndpoint dst;
+    guint32 port;
+    ScTransport t = SC_TRANSPORT_UDP;
+    if (!last_addr (tree, v6 ? sc_ws_fields.ipv6_dst : sc_ws_fields.ip_dst, v6 ? 6 : 4, &dst))
+        return TRUE;
+    if (!last_uint (tree, sc_ws_fields.udp_dstport, &port)) {
+        if (!last_uint (tree, sc_ws_fields.tcp_dstport, &port))
+            return TRUE;
+        t = SC_TRANSPORT_TCP;
+    }
+    dst.port = (guint16)port;
+    sc_core_destination_failed (sc_plugin_core (), t, &dst, pinfo->num, ts_us);
+    return TRUE;
+}
+
+void
+sc_plugin_feed (packet_info *pinfo, proto_tree *tree)
+{
+    ScCore *core = sc_plugin_core ();
+    if (!core || !tree)
+        return;
+    gint64 ts_us = (gint64)pinfo->abs_ts.secs * G_USEC_PER_SEC + pinfo->abs_ts.nsecs / 1000;
+    /* An ICMP error quotes another packet (even SIP): that is not a message on the wire. */
+    if (feed_icmp (pinfo, tree, ts_us))
+        return;
+
+    ScEndpoint src, dst;
+    if (!endpoint_from_address (&pinfo->net_src, pinfo->srcport, &src) ||
+        !endpoint_from_address (&pinfo->net_dst, pinfo->destport, &dst))
+        return;
+
+    ScConn *conn = NULL;
+    gboolean from_a = TRUE;
+    ScTransport transport = SC_TRANSPORT_UDP;
+    guint32 stream, flags = 0;
+    if (pinfo->ptype == PT_TCP && last_uint (tree, sc_ws_fields.tcp_stream, &stream)) {
+        transport = SC_TRANSPORT_TCP;
+        last_uint (tree, sc_ws_fields.tcp_flags, &flags);
+        gboolean bare_syn = (flags & (TH_SYN | TH_ACK)) == TH_SYN;
+        gboolean created;
+        conn = sc_plugin_tcp_conn (stream, &src, &dst, bare_syn ? SC_INITIATOR_A
+                                                                 : SC_INITIATOR_UNKNOWN,
+                                   pinfo->num, ts_us, &created, &from_a, &src);
+        if ((flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
+            sc_core_stream_established (core, conn);
+    }
+
+    GPtrArray *sips = proto_get_finfo_ptr_array (tree, sc_ws_fields.sip);
+    for (guint i = 0; sips && i < sips->len; i++) {
+        field_info *fi = sips->pdata[i];
+        if (!fi->ds_tvb || fi->length <= 0)
+            continue;
+        gint reported = tvb_reported_length_remaining (fi->ds_tvb, fi->start);
+        ScMsgEvent ev = {
+            .frame = pinfo->num,
+            .ts_us = ts_us,
+            .transport = transport,
+            .src = src,
+            .dst = dst,
+            .conn = conn,
+            .from_a = from_a,
+            .wire_len = transport == SC_TRANSPORT_UDP && reported > 0 ? (gsize)reported
+                                                                      : (gsize)fi->length,
+            .captured_short = transport == SC_TRANSPORT_UDP && reported > fi->length,
+        };
+        const char *bytes = (const char *)tvb_get_ptr (fi->ds_tvb, fi->start, fi->length);
+        sc_core_sip_message (core, &ev, bytes, (gsize)fi->length);
+    }
+
+    if (conn && (flags & (TH_FIN | TH_RST)))
+        sc_core_stream_close (core, conn, from_a, (flags & TH_RST) != 0, pinfo->num, ts_us);
+}

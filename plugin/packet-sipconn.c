@@ -1,0 +1,121 @@
+/* packet-sipconn.c — registration of the sipconn postdissector: fields, subtrees, one expert
+ * info per rule (from the core's registry), init/cleanup of per-file state. */
+#define WS_BUILD_DLL
+#include "sipconn_plugin.h"
+
+#include <epan/proto.h>
+
+#ifndef SIPCONN_VERSION
+#define SIPCONN_VERSION "0.0.0"
+#endif
+
+WS_DLL_PUBLIC_DEF const gchar plugin_version[] = SIPCONN_VERSION;
+WS_DLL_PUBLIC_DEF const int plugin_want_major = 4;
+WS_DLL_PUBLIC_DEF const int plugin_want_minor = 0;
+WS_DLL_PUBLIC void plugin_register (void);
+
+int proto_sipconn = -1;
+int hf_sipconn_conn = -1, hf_sipconn_conn_transport = -1, hf_sipconn_conn_initiator = -1;
+int hf_sipconn_direction = -1, hf_sipconn_response_request = -1, hf_sipconn_expected_dest = -1;
+int hf_sipconn_rule = -1, hf_sipconn_related = -1;
+gint ett_sipconn = -1, ett_sipconn_finding = -1;
+expert_field ei_sipconn[SC_RULE_COUNT];
+ScForeignFields sc_ws_fields;
+
+static dissector_handle_t sipconn_handle;
+
+static int
+dissect_sipconn (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    (void)data;
+    if (!PINFO_FD_VISITED (pinfo))
+        sc_plugin_feed (pinfo, tree);
+    sc_plugin_draw (tvb, pinfo, tree);
+    return 0; /* a postdissector consumes nothing */
+}
+
+static void
+proto_register_sipconn (void)
+{
+    static hf_register_info hf[] = {
+        {&hf_sipconn_conn,
+         {"Connection", "sipconn.conn", FT_UINT32, BASE_DEC, NULL, 0,
+          "Connection or UDP flow id (the audit's connections[].id)", HFILL}},
+        {&hf_sipconn_conn_transport,
+         {"Transport", "sipconn.conn.transport", FT_STRING, BASE_NONE, NULL, 0,
+          "udp, tcp or tls", HFILL}},
+        {&hf_sipconn_conn_initiator,
+         {"Initiator", "sipconn.conn.initiator", FT_STRING, BASE_NONE, NULL, 0,
+          "ip:port of the side that opened the connection", HFILL}},
+        {&hf_sipconn_direction,
+         {"Direction", "sipconn.direction", FT_STRING, BASE_NONE, NULL, 0,
+          "forward (sent by the initiator) or backward", HFILL}},
+        {&hf_sipconn_response_request,
+         {"Request in frame", "sipconn.response.request", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE (FT_FRAMENUM_REQUEST), 0, "The request this response answers", HFILL}},
+        {&hf_sipconn_expected_dest,
+         {"Expected destination", "sipconn.response.expected_dest", FT_STRING, BASE_NONE, NULL,
+          0, "Where RFC 3261 §18.2.2 / RFC 3581 §4 send this response", HFILL}},
+        {&hf_sipconn_rule,
+         {"Rule", "sipconn.rule", FT_STRING, BASE_NONE, NULL, 0,
+          "A rule that fired on this frame", HFILL}},
+        {&hf_sipconn_related,
+         {"Related frame", "sipconn.related", FT_FRAMENUM, BASE_NONE, NULL, 0,
+          "Another frame the finding cites", HFILL}},
+    };
+    static gint *ett[] = {&ett_sipconn, &ett_sipconn_finding};
+
+    proto_sipconn = proto_register_protocol ("SIP connection analysis", "sipconn", "sipconn");
+    proto_register_field_array (proto_sipconn, hf, G_N_ELEMENTS (hf));
+    proto_register_subtree_array (ett, G_N_ELEMENTS (ett));
+
+    /* One expert info per rule, built from the registry. epan keeps pointers into this array
+     * and into the names, so both live for the process. */
+    static ei_register_info ei[SC_RULE_COUNT];
+    for (guint i = 0; i < SC_RULE_COUNT; i++) {
+        const ScRuleInfo *r = sc_rule_info ((ScRuleId)i);
+        int severity = r->severity == SC_SEVERITY_ERROR     ? PI_ERROR
+                       : r->severity == SC_SEVERITY_WARNING ? PI_WARN
+                                                            : PI_NOTE;
+        ei_register_info one = {&ei_sipconn[i],
+                                {g_strdup_printf ("sipconn.%s", r->id), PI_PROTOCOL, severity,
+                                 g_strdup_printf ("%s: %s", r->id, r->title), EXPFILL}};
+        ei[i] = one;
+    }
+    expert_module_t *em = expert_register_protocol (proto_sipconn);
+    expert_register_field_array (em, ei, SC_RULE_COUNT);
+
+    register_init_routine (sc_plugin_state_init);
+    register_cleanup_routine (sc_plugin_state_cleanup);
+}
+
+static void
+proto_reg_handoff_sipconn (void)
+{
+    sipconn_handle = create_dissector_handle (dissect_sipconn, proto_sipconn);
+    register_postdissector (sipconn_handle);
+    sc_ws_fields.sip = proto_registrar_get_id_byname ("sip");
+    sc_ws_fields.tcp_stream = proto_registrar_get_id_byname ("tcp.stream");
+    sc_ws_fields.tcp_flags = proto_registrar_get_id_byname ("tcp.flags");
+    sc_ws_fields.icmp_type = proto_registrar_get_id_byname ("icmp.type");
+    sc_ws_fields.icmpv6_type = proto_registrar_get_id_byname ("icmpv6.type");
+    sc_ws_fields.ip_dst = proto_registrar_get_id_byname ("ip.dst");
+    sc_ws_fields.ipv6_dst = proto_registrar_get_id_byname ("ipv6.dst");
+    sc_ws_fields.udp_dstport = proto_registrar_get_id_byname ("udp.dstport");
+    sc_ws_fields.tcp_dstport = proto_registrar_get_id_byname ("tcp.dstport");
+    GArray *wanted = g_array_new (FALSE, FALSE, sizeof (int));
+    const int *all = &sc_ws_fields.sip;
+    for (guint i = 0; i < sizeof sc_ws_fields / sizeof (int); i++)
+        if (all[i] > 0)
+            g_array_append_val (wanted, all[i]);
+    set_postdissector_wanted_hfids (sipconn_handle, wanted);
+}
+
+void
+plugin_register (void)
+{
+    static proto_plugin plug;
+    plug.register_protoinfo = proto_register_sipconn;
+    plug.register_handoff = proto_reg_handoff_sipconn;
+    proto_register_plugin (&plug);
+}

@@ -1,0 +1,40 @@
+/* sipconn_plugin.h — state shared by the plugin's files: registration (packet-sipconn.c),
+ * reading Wireshark's dissection into core events (extract.c), and what each frame shows
+ * (annotate.c). The first pass feeds the core and stores results by frame; later passes only
+ * draw them (transum's shape). */
+#pragma once
+
+#include <wireshark.h>
+#include <epan/expert.h>
+#include <epan/packet.h>
+
+#include "core.h"
+
+/* Header fields (filter names in CONTRACT.md). */
+extern int proto_sipconn;
+extern int hf_sipconn_conn, hf_sipconn_conn_transport, hf_sipconn_conn_initiator;
+extern int hf_sipconn_direction, hf_sipconn_response_request, hf_sipconn_expected_dest;
+extern int hf_sipconn_rule, hf_sipconn_related;
+extern gint ett_sipconn, ett_sipconn_finding;
+extern expert_field ei_sipconn[SC_RULE_COUNT];
+
+/* Foreign fields read from the tree, resolved at handoff. */
+typedef struct {
+    int sip, tcp_stream, tcp_flags, icmp_type, icmpv6_type, ip_dst, ipv6_dst, udp_dstport,
+        tcp_dstport;
+} ScForeignFields;
+extern ScForeignFields sc_ws_fields;
+
+/* annotate.c: per-capture-file state (created by the init routine, freed by cleanup). */
+void sc_plugin_state_init (void);
+void sc_plugin_state_cleanup (void);
+ScCore *sc_plugin_core (void);
+/* Returns: (transfer none) (nullable): the core connection of TCP stream @stream, created on
+ * first sight with @a as endpoint a. */
+ScConn *sc_plugin_tcp_conn (guint32 stream, const ScEndpoint *a, const ScEndpoint *b,
+                            ScInitiator initiator, guint32 frame, gint64 ts_us, gboolean *created,
+                            gboolean *from_a, const ScEndpoint *src);
+void sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+
+/* extract.c */
+void sc_plugin_feed (packet_info *pinfo, proto_tree *tree);

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Same capture, same verdicts: the set of (rule, first cited frame) that the real tshark shows
+with the built plugin (`tshark -2 -T fields -e frame.number -e sipconn.rule`) equals the audit's
+JSON, for every capture given.
+
+    check_equivalence.py AUDIT PLUGIN.so CAPTURE...
+
+tshark runs as an unprivileged user (as root it ignores WIRESHARK_PLUGIN_DIR) with the plugin
+copied into a private plugin folder. Captures listed in equivalence_exceptions.txt are compared
+without the rules named there (with the reason)."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def as_nobody(cmd, env):
+    if os.geteuid() == 0:
+        cmd = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "env"] + \
+              ["%s=%s" % kv for kv in env.items()] + cmd
+        env = None
+    else:
+        env = dict(os.environ, **env)
+    return subprocess.run(cmd, capture_output=True, text=True, env=env)
+
+
+def exceptions():
+    out = {}
+    with open(os.path.join(HERE, "equivalence_exceptions.txt")) as f:
+        for line in f:
+            line = line.split("#", 1)[0].split()
+            if len(line) >= 2:
+                out[line[0]] = set(line[1].split(","))
+    return out
+
+
+def main():
+    audit, plugin, captures = sys.argv[1], sys.argv[2], sys.argv[3:]
+    tmp = tempfile.mkdtemp()
+    os.chmod(tmp, 0o755)
+    epan = os.path.join(tmp, "4.0", "epan")
+    os.makedirs(epan)
+    shutil.copy(plugin, epan)
+    for d, _, files in os.walk(tmp):
+        os.chmod(d, 0o755)
+        for f in files:
+            os.chmod(os.path.join(d, f), 0o644)
+    env = {"WIRESHARK_PLUGIN_DIR": tmp, "HOME": tmp}
+    skip = exceptions()
+    failures = 0
+    try:
+        listed = as_nobody(["tshark", "-G", "plugins"], env).stdout
+        if "sipconn.so" not in listed:
+            print("tshark does not load the plugin")
+            return 1
+        for cap in captures:
+            # A copy in the private folder: the unprivileged user may not reach the tree.
+            readable = os.path.join(tmp, os.path.basename(cap))
+            shutil.copy(cap, readable)
+            os.chmod(readable, 0o644)
+            r = as_nobody(["tshark", "-2", "-r", readable, "-T", "fields", "-e", "frame.number",
+                           "-e", "sipconn.rule"], env)
+            if r.returncode != 0:
+                print("%s: tshark failed: %s" % (cap, r.stderr.strip()))
+                failures += 1
+                continue
+            plugin_set = set()
+            for line in r.stdout.splitlines():
+                frame, _, rules = line.partition("\t")
+                for rule in filter(None, rules.split(",")):
+                    plugin_set.add((rule, int(frame)))
+            doc = json.loads(subprocess.run([audit, "--format", "json", "--fail-on", "never", cap],
+                                            capture_output=True, text=True).stdout)
+            audit_set = {(f["rule"], f["frames"][0]) for f in doc["files"][0]["findings"]}
+            ignored = skip.get(os.path.basename(cap), set())
+            plugin_set = {x for x in plugin_set if x[0] not in ignored}
+            audit_set = {x for x in audit_set if x[0] not in ignored}
+            if plugin_set != audit_set:
+                failures += 1
+                print("%s: audit only %s, plugin only %s" % (
+                    cap, sorted(audit_set - plugin_set), sorted(plugin_set - audit_set)))
+        print("equivalence: %d of %d captures agree" % (len(captures) - failures, len(captures)))
+        return 1 if failures else 0
+    finally:
+        shutil.rmtree(tmp)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Filtering by rule in the real tshark with the plugin: the expected frames exactly.
+# Usage: check_filter.sh PLUGIN.so SAMPLES_DIR
+set -uo pipefail
+plugin=$1; samples=$2
+tmp=$(mktemp -d); chmod 755 "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/4.0/epan" && cp "$plugin" "$tmp/4.0/epan/"
+# Copies the unprivileged user can read wherever the tree lives.
+cp -r "$samples" "$tmp/samples" && samples=$tmp/samples && chmod -R a+rX "$tmp"
+ts() {
+  if [ "$(id -u)" -eq 0 ]; then
+    setpriv --reuid=nobody --regid=nogroup --clear-groups env WIRESHARK_PLUGIN_DIR="$tmp" HOME="$tmp" tshark "$@"
+  else
+    WIRESHARK_PLUGIN_DIR="$tmp" HOME="$tmp" tshark "$@"
+  fi
+}
+fails=0
+expect() { # description, expected output, tshark args...
+  local what=$1 want=$2; shift 2
+  local got
+  got=$(ts "$@" 2>&1 | tr '\n' ' ' | sed 's/ $//')
+  if [ "$got" = "$want" ]; then echo "ok   $what"; else echo "FAIL $what: got '$got', want '$want'"; fails=$((fails + 1)); fi
+}
+expect "SYM-001 filter" "2" -2 -r "$samples/synthetic/sym001-fire.pcap" -Y 'sipconn.rule == "SYM-001"' -T fields -e frame.number
+expect "SYM-006 filter on the real forced-rport capture" "9 33 45 46" -2 -r "$samples/lab/udp-forced-rport.pcap" -Y 'sipconn.rule == "SYM-006"' -T fields -e frame.number
+expect "expert info by rule name" "2" -2 -r "$samples/synthetic/sym001-fire.pcap" -Y 'sipconn.SYM-001' -T fields -e frame.number
+expect "related frame links the request" "1" -2 -r "$samples/synthetic/sym001-fire.pcap" -Y 'sipconn.rule == "SYM-001"' -T fields -e sipconn.related
+expect "response knows its request and expected destination" "1	203.0.113.5:40001 (rport)" -2 -r "$samples/synthetic/sym001-fire.pcap" -Y 'frame.number == 2' -T fields -e sipconn.response.request -e sipconn.response.expected_dest
+expect "backward requests on the UA's connection (real TCP: INVITE and its retransmission)" "21 28" -2 -r "$samples/lab/tcp-nat.pcap" -Y 'sipconn.direction == "backward" && sip.Method == "INVITE"' -T fields -e frame.number
+echo "filter checks: $fails failed"
+[ $fails -eq 0 ]
