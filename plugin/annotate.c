@@ -13,6 +13,8 @@ typedef struct {
 
 typedef struct {
     guint conn_id;
+    ScTransport transport;
+    char *initiator; /* file scope, nullable: unknown */
     gboolean is_request, direction_known, backward;
     guint32 request_frame;
     char *expected_dest; /* file scope, nullable */
@@ -59,8 +61,13 @@ static void
 on_message (const ScMessageFacts *m, gpointer user)
 {
     (void)user;
+    char ep[SC_ENDPOINT_STRLEN];
     ScStoredMessage s = {
         .conn_id = m->conn_id,
+        .transport = m->transport,
+        .initiator = m->initiator == SC_INITIATOR_A
+                         ? wmem_strdup (wmem_file_scope (), sc_endpoint_format (&m->initiator_ep, ep))
+                         : NULL,
         .is_request = m->is_request,
         .direction_known = m->direction_known,
         .backward = m->backward,
@@ -90,6 +97,8 @@ sc_plugin_state_init (void)
 {
     ScConfig cfg;
     sc_config_init (&cfg);
+    cfg.t1_ms = sc_pref_t1_ms ? sc_pref_t1_ms : cfg.t1_ms;
+    cfg.udp_max_sip_bytes = sc_pref_udp_max_sip_bytes;
     ScSink sink = {on_finding, on_connection, on_message};
     core = sc_core_new (&cfg, &sink, NULL);
     notes = wmem_map_new (wmem_file_scope (), g_direct_hash, g_direct_equal);
@@ -142,6 +151,13 @@ sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     for (guint i = 0; i < wmem_array_get_count (n->messages); i++) {
         ScStoredMessage *m = wmem_array_index (n->messages, i);
         proto_item *it = proto_tree_add_uint (st, hf_sipconn_conn, tvb, 0, 0, m->conn_id);
+        proto_item_set_generated (it);
+        proto_tree *ct = proto_item_add_subtree (it, ett_sipconn_conn);
+        it = proto_tree_add_string (ct, hf_sipconn_conn_transport, tvb, 0, 0,
+                                    sc_transport_name (m->transport));
+        proto_item_set_generated (it);
+        it = proto_tree_add_string (ct, hf_sipconn_conn_initiator, tvb, 0, 0,
+                                    m->initiator ? m->initiator : "unknown");
         proto_item_set_generated (it);
         if (m->direction_known) {
             it = proto_tree_add_string (st, hf_sipconn_direction, tvb, 0, 0,

@@ -3,6 +3,7 @@
 #define WS_BUILD_DLL
 #include "sipconn_plugin.h"
 
+#include <epan/prefs.h>
 #include <epan/proto.h>
 
 #ifndef SIPCONN_VERSION
@@ -18,7 +19,8 @@ int proto_sipconn = -1;
 int hf_sipconn_conn = -1, hf_sipconn_conn_transport = -1, hf_sipconn_conn_initiator = -1;
 int hf_sipconn_direction = -1, hf_sipconn_response_request = -1, hf_sipconn_expected_dest = -1;
 int hf_sipconn_rule = -1, hf_sipconn_related = -1;
-gint ett_sipconn = -1, ett_sipconn_finding = -1;
+gint ett_sipconn = -1, ett_sipconn_conn = -1, ett_sipconn_finding = -1;
+guint sc_pref_t1_ms = 500, sc_pref_udp_max_sip_bytes = 1300;
 expert_field ei_sipconn[SC_RULE_COUNT];
 ScForeignFields sc_ws_fields;
 
@@ -63,7 +65,7 @@ proto_register_sipconn (void)
          {"Related frame", "sipconn.related", FT_FRAMENUM, BASE_NONE, NULL, 0,
           "Another frame the finding cites", HFILL}},
     };
-    static gint *ett[] = {&ett_sipconn, &ett_sipconn_finding};
+    static gint *ett[] = {&ett_sipconn, &ett_sipconn_conn, &ett_sipconn_finding};
 
     proto_sipconn = proto_register_protocol ("SIP connection analysis", "sipconn", "sipconn");
     proto_register_field_array (proto_sipconn, hf, G_N_ELEMENTS (hf));
@@ -84,6 +86,16 @@ proto_register_sipconn (void)
     }
     expert_module_t *em = expert_register_protocol (proto_sipconn);
     expert_register_field_array (em, ei, SC_RULE_COUNT);
+
+    module_t *prefs = prefs_register_protocol (proto_sipconn, NULL);
+    prefs_register_uint_preference (prefs, "t1_ms", "T1 (ms)",
+                                    "RFC 3261 T1; transactions linger 64*T1 after their final "
+                                    "response",
+                                    10, &sc_pref_t1_ms);
+    prefs_register_uint_preference (prefs, "udp_max_sip_bytes", "UDP size limit (bytes)",
+                                    "PRAC-001/PRAC-004 threshold (RFC 3261 §18.1.1: 1300 without a "
+                                    "known path MTU)",
+                                    10, &sc_pref_udp_max_sip_bytes);
 
     register_init_routine (sc_plugin_state_init);
     register_cleanup_routine (sc_plugin_state_cleanup);

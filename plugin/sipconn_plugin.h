@@ -15,7 +15,7 @@ extern int proto_sipconn;
 extern int hf_sipconn_conn, hf_sipconn_conn_transport, hf_sipconn_conn_initiator;
 extern int hf_sipconn_direction, hf_sipconn_response_request, hf_sipconn_expected_dest;
 extern int hf_sipconn_rule, hf_sipconn_related;
-extern gint ett_sipconn, ett_sipconn_finding;
+extern gint ett_sipconn, ett_sipconn_conn, ett_sipconn_finding;
 extern expert_field ei_sipconn[SC_RULE_COUNT];
 
 /* Foreign fields read from the tree, resolved at handoff. */
@@ -24,6 +24,9 @@ typedef struct {
         tcp_dstport;
 } ScForeignFields;
 extern ScForeignFields sc_ws_fields;
+
+/* Preferences (Edit > Preferences > Protocols > sipconn), applied when a file is opened. */
+extern guint sc_pref_t1_ms, sc_pref_udp_max_sip_bytes;
 
 /* annotate.c: per-capture-file state (created by the init routine, freed by cleanup). */
 void sc_plugin_state_init (void);

@@ -60,6 +60,9 @@ typedef struct {
     gboolean is_request;
     gboolean backward;          /* sent by the acceptor of a connection with known initiator */
     gboolean direction_known;
+    ScTransport transport;      /* of the connection or flow */
+    ScInitiator initiator;
+    ScEndpoint initiator_ep;    /* endpoint a: the opener (UDP: the first sender) */
     guint32 request_frame;      /* responses: the request's frame, 0 when not captured */
     const char *expected_dest;  /* responses: RULES.md expected destination, NULL if none */
 } ScMessageFacts;
