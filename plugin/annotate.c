@@ -4,27 +4,6 @@
 
 #include <epan/wmem_scopes.h>
 
-typedef struct {
-    ScRuleId rule;
-    guint32 frames[SC_FINDING_MAX_FRAMES];
-    guint n_frames;
-    char *message; /* file scope */
-} ScStoredFinding;
-
-typedef struct {
-    guint conn_id;
-    ScTransport transport;
-    char *initiator; /* file scope, nullable: unknown */
-    gboolean is_request, direction_known, backward;
-    guint32 request_frame;
-    char *expected_dest; /* file scope, nullable */
-} ScStoredMessage;
-
-typedef struct {
-    wmem_array_t *findings; /* ScStoredFinding */
-    wmem_array_t *messages; /* ScStoredMessage */
-} ScFrameNotes;
-
 static ScCore *core;
 static wmem_map_t *notes;      /* frame number → ScFrameNotes* (file scope) */
 static GHashTable *tcp_conns;  /* tcp.stream → ScTcpRef* */
@@ -51,7 +30,7 @@ static void
 on_finding (const ScFinding *f, gpointer user)
 {
     (void)user;
-    ScStoredFinding s = {.rule = f->rule, .n_frames = f->n_frames,
+    ScStoredFinding s = {.rule = f->rule, .n_frames = f->n_frames, .conn_id = f->conn_id,
                          .message = wmem_strdup (wmem_file_scope (), f->message)};
     memcpy (s.frames, f->frames, sizeof s.frames);
     wmem_array_append_one (notes_for (f->frames[0])->findings, s);
@@ -140,10 +119,16 @@ sc_plugin_tcp_conn (guint32 stream, const ScEndpoint *a, const ScEndpoint *b,
     return r->conn;
 }
 
+const ScFrameNotes *
+sc_plugin_notes (guint32 frame)
+{
+    return notes ? wmem_map_lookup (notes, GUINT_TO_POINTER (frame)) : NULL;
+}
+
 void
 sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    ScFrameNotes *n = notes ? wmem_map_lookup (notes, GUINT_TO_POINTER (pinfo->num)) : NULL;
+    const ScFrameNotes *n = sc_plugin_notes (pinfo->num);
     if (!n)
         return;
     proto_item *top = proto_tree_add_item (tree, proto_sipconn, tvb, 0, 0, ENC_NA);

@@ -5,6 +5,7 @@
 
 #include <epan/prefs.h>
 #include <epan/proto.h>
+#include <epan/tap.h>
 
 #ifndef SIPCONN_VERSION
 #define SIPCONN_VERSION "0.0.0"
@@ -33,6 +34,9 @@ dissect_sipconn (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     if (!PINFO_FD_VISITED (pinfo))
         sc_plugin_feed (pinfo, tree);
     sc_plugin_draw (tvb, pinfo, tree);
+    const ScFrameNotes *n = sc_plugin_notes (pinfo->num);
+    if (n)
+        tap_queue_packet (sc_tap_id, pinfo, n);
     return 0; /* a postdissector consumes nothing */
 }
 
@@ -97,6 +101,7 @@ proto_register_sipconn (void)
                                     "known path MTU)",
                                     10, &sc_pref_udp_max_sip_bytes);
 
+    sc_plugin_register_stats ();
     register_init_routine (sc_plugin_state_init);
     register_cleanup_routine (sc_plugin_state_cleanup);
 }

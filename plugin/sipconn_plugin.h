@@ -28,6 +28,29 @@ extern ScForeignFields sc_ws_fields;
 /* Preferences (Edit > Preferences > Protocols > sipconn), applied when a file is opened. */
 extern guint sc_pref_t1_ms, sc_pref_udp_max_sip_bytes;
 
+/* What the first pass stored for one frame (file scope memory). */
+typedef struct {
+    ScRuleId rule;
+    guint32 frames[SC_FINDING_MAX_FRAMES];
+    guint n_frames;
+    guint conn_id;
+    char *message; /* file scope */
+} ScStoredFinding;
+
+typedef struct {
+    guint conn_id;
+    ScTransport transport;
+    char *initiator; /* file scope, nullable: unknown */
+    gboolean is_request, direction_known, backward;
+    guint32 request_frame;
+    char *expected_dest; /* file scope, nullable */
+} ScStoredMessage;
+
+typedef struct {
+    wmem_array_t *findings; /* ScStoredFinding */
+    wmem_array_t *messages; /* ScStoredMessage */
+} ScFrameNotes;
+
 /* annotate.c: per-capture-file state (created by the init routine, freed by cleanup). */
 void sc_plugin_state_init (void);
 void sc_plugin_state_cleanup (void);
@@ -38,6 +61,12 @@ ScConn *sc_plugin_tcp_conn (guint32 stream, const ScEndpoint *a, const ScEndpoin
                             ScInitiator initiator, guint32 frame, gint64 ts_us, gboolean *created,
                             gboolean *from_a, const ScEndpoint *src);
 void sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+/* Returns: (transfer none) (nullable): what frame @frame carries. */
+const ScFrameNotes *sc_plugin_notes (guint32 frame);
+
+/* stats.c: Statistics > Telephony > SIP Connections (sipconn), and tshark -z sipconn,conns. */
+extern int sc_tap_id;
+void sc_plugin_register_stats (void);
 
 /* extract.c */
 void sc_plugin_feed (packet_info *pinfo, proto_tree *tree);

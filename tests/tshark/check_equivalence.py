@@ -5,11 +5,13 @@ JSON, for every capture given.
 
     check_equivalence.py AUDIT PLUGIN.so CAPTURE...
 
-tshark runs as an unprivileged user (as root it ignores WIRESHARK_PLUGIN_DIR) with the plugin
+tshark runs with tcp.reassemble_out_of_order on (as the audit reassembles) and as an unprivileged user (as root it ignores WIRESHARK_PLUGIN_DIR) with the plugin
 copied into a private plugin folder. Captures listed in equivalence_exceptions.txt are compared
 without the rules named there (with the reason)."""
+import collections
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -62,7 +64,7 @@ def main():
             readable = os.path.join(tmp, os.path.basename(cap))
             shutil.copy(cap, readable)
             os.chmod(readable, 0o644)
-            r = as_nobody(["tshark", "-2", "-r", readable, "-T", "fields", "-e", "frame.number",
+            r = as_nobody(["tshark", "-2", "-o", "tcp.reassemble_out_of_order:TRUE", "-r", readable, "-T", "fields", "-e", "frame.number",
                            "-e", "sipconn.rule"], env)
             if r.returncode != 0:
                 print("%s: tshark failed: %s" % (cap, r.stderr.strip()))
@@ -83,6 +85,25 @@ def main():
                 failures += 1
                 print("%s: audit only %s, plugin only %s" % (
                     cap, sorted(audit_set - plugin_set), sorted(plugin_set - audit_set)))
+                continue
+            # The connection table (tshark -z sipconn,conns) against the audit's connections:
+            # id, transport, initiator, SIP messages and findings per connection.
+            z = as_nobody(["tshark", "-2", "-o", "tcp.reassemble_out_of_order:TRUE", "-q", "-r", readable, "-z", "sipconn,conns"], env)
+            rows = set()
+            for line in z.stdout.splitlines():
+                m = re.match(r"^(\d+) \|(\w*) \|(\S*) \|(\d+) \|(\d+) \|", line)
+                if m:
+                    rows.add((int(m.group(1)), m.group(2), m.group(3), int(m.group(4)),
+                              int(m.group(5))))
+            per_conn = collections.Counter(f["connection"] for f in doc["files"][0]["findings"])
+            want = set()
+            for c in doc["files"][0]["connections"]:
+                initiator = c["a"] if c["initiator"] == "a" else "unknown"
+                want.add((c["id"], c["transport"], initiator, c["messages"], per_conn[c["id"]]))
+            if not ignored and rows != want:
+                failures += 1
+                print("%s: connections differ: audit only %s, plugin only %s" % (
+                    cap, sorted(want - rows), sorted(rows - want)))
         print("equivalence: %d of %d captures agree" % (len(captures) - failures, len(captures)))
         return 1 if failures else 0
     finally:

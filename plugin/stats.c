@@ -1,0 +1,121 @@
+/* stats.c — the connection table: one row per connection or UDP flow with its transport,
+ * initiator, SIP messages and findings. A stat_tap_table gives both the GUI dialog
+ * (Statistics > Telephony) and tshark's -z sipconn,conns. */
+#include "sipconn_plugin.h"
+
+#include <epan/stat_tap_ui.h>
+#include <epan/tap.h>
+
+int sc_tap_id = -1;
+
+enum { COL_CONN, COL_TRANSPORT, COL_INITIATOR, COL_MESSAGES, COL_FINDINGS, N_COLS };
+
+static stat_tap_table_item columns[N_COLS] = {
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Connection", "%u"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Transport", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Initiator", "%s"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "SIP messages", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Findings", "%u"},
+};
+
+static void
+init_table (stat_tap_table_ui *ui)
+{
+    stat_tap_table *table = stat_tap_init_table ("SIP connections and flows", N_COLS, 0, NULL);
+    stat_tap_add_table (ui, table);
+}
+
+/* Rows are indexed by connection id - 1 (ids count up from 1 in frame order). */
+static stat_tap_table_item_type *
+row_for (stat_tap_table *table, guint conn_id)
+{
+    while (table->num_elements < conn_id) {
+        stat_tap_table_item_type items[N_COLS];
+        memset (items, 0, sizeof items);
+        items[COL_CONN].type = TABLE_ITEM_UINT;
+        items[COL_CONN].value.uint_value = table->num_elements + 1;
+        items[COL_TRANSPORT].type = TABLE_ITEM_STRING;
+        items[COL_TRANSPORT].value.string_value = g_strdup ("");
+        items[COL_INITIATOR].type = TABLE_ITEM_STRING;
+        items[COL_INITIATOR].value.string_value = g_strdup ("");
+        items[COL_MESSAGES].type = TABLE_ITEM_UINT;
+        items[COL_FINDINGS].type = TABLE_ITEM_UINT;
+        stat_tap_init_table_row (table, table->num_elements, N_COLS, items);
+    }
+    return table->elements[conn_id - 1];
+}
+
+static void
+set_string (stat_tap_table_item_type *cell, const char *value)
+{
+    if (g_strcmp0 (cell->value.string_value, value) == 0)
+        return;
+    g_free ((char *)cell->value.string_value);
+    cell->value.string_value = g_strdup (value);
+}
+
+static tap_packet_status
+on_packet (void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *data,
+           tap_flags_t flags)
+{
+    (void)pinfo, (void)edt, (void)flags;
+    stat_data_t *sd = tapdata;
+    stat_tap_table *table = g_array_index (sd->stat_tap_data->tables, stat_tap_table *, 0);
+    const ScFrameNotes *n = data;
+    for (guint i = 0; i < wmem_array_get_count (n->messages); i++) {
+        const ScStoredMessage *m = wmem_array_index (n->messages, i);
+        if (m->conn_id == 0)
+            continue;
+        stat_tap_table_item_type *row = row_for (table, m->conn_id);
+        set_string (&row[COL_TRANSPORT], sc_transport_name (m->transport));
+        set_string (&row[COL_INITIATOR], m->initiator ? m->initiator : "unknown");
+        row[COL_MESSAGES].value.uint_value++;
+    }
+    for (guint i = 0; i < wmem_array_get_count (n->findings); i++) {
+        const ScStoredFinding *f = wmem_array_index (n->findings, i);
+        if (f->conn_id)
+            row_for (table, f->conn_id)[COL_FINDINGS].value.uint_value++;
+    }
+    return TAP_PACKET_REDRAW;
+}
+
+static void
+reset_table (stat_tap_table *table)
+{
+    for (guint r = 0; r < table->num_elements; r++) {
+        table->elements[r][COL_MESSAGES].value.uint_value = 0;
+        table->elements[r][COL_FINDINGS].value.uint_value = 0;
+    }
+}
+
+static void
+free_item (stat_tap_table *table, guint row, guint column, stat_tap_table_item_type *field)
+{
+    (void)table, (void)row;
+    if (column == COL_TRANSPORT || column == COL_INITIATOR)
+        g_free ((char *)field->value.string_value);
+}
+
+void
+sc_plugin_register_stats (void)
+{
+    static stat_tap_table_ui ui = {
+        REGISTER_STAT_GROUP_TELEPHONY,
+        "SIP Connections (sipconn)",
+        "sipconn",
+        "sipconn,conns",
+        init_table,
+        on_packet,
+        reset_table,
+        free_item,
+        NULL,
+        N_COLS,
+        columns,
+        0,
+        NULL,
+        NULL,
+        0,
+    };
+    sc_tap_id = register_tap ("sipconn");
+    register_stat_tap_table_ui (&ui);
+}
