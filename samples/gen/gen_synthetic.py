@@ -168,8 +168,6 @@ def _(n):
     tcp_reset_case(n, UA_SIP)
 
 
-# --- VIA --------------------------------------------------------------------------------------
-
 @case("sym005-fallback")
 def _(n):
     # After the reset the proxy tries the sent-by port first: refused (RST). RFC 3263 §5 then
@@ -180,10 +178,7 @@ def _(n):
     via = "SIP/2.0/TCP 203.0.113.5:5060;branch=z9hG4bK-x2"
     c1.send(ua_tcp, request("INVITE", via))
     c1.rst(ua_tcp)
-    attempt = Tcp(n, ("192.0.2.1", 41002), UA_SIP, isn_a=4000, isn_b=0)
-    attempt._send(("192.0.2.1", 41002), 0x02)
-    attempt.seq[("192.0.2.1", 41002)] += 1
-    attempt.rst(UA_SIP)
+    Tcp(n, ("192.0.2.1", 41002), UA_SIP, isn_a=4000, isn_b=0).refused()
     c2 = Tcp(n, ("192.0.2.1", 41003), ua_tcp, isn_a=9000, isn_b=7000)
     c2.handshake()
     c2.send(("192.0.2.1", 41003), response(486, "Busy Here", via, "INVITE"))
@@ -205,6 +200,8 @@ def _(n):
     n.pcap.add(n.t, n.l3(ua[0], PROXY[0], 1, icmp))
     n.udp(PROXY, ("203.0.113.9", 5060), ok)
 
+
+# --- VIA --------------------------------------------------------------------------------------
 
 @case("via001-fire")
 def _(n):
@@ -327,10 +324,7 @@ def _(n):
 @case("prac001-after-tcp")
 def _(n):
     # §18.1.1: the UA first tries TCP to the proxy (refused), then sends the large INVITE over UDP.
-    attempt = Tcp(n, ("203.0.113.5", 50070), PROXY)
-    attempt._send(("203.0.113.5", 50070), 0x02)
-    attempt.seq[("203.0.113.5", 50070)] += 1
-    attempt.rst(PROXY)
+    Tcp(n, ("203.0.113.5", 50070), PROXY).refused()
     via = "SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-p1t;rport"
     body = sdp(1610 - len(request("INVITE", via, extra=["Content-Type: application/sdp"],
                                   body=b"x" * 1000)) + 1000)

@@ -157,6 +157,12 @@ class Tcp:
         self.seq[self.b] += 1
         self._send(self.a, ACK)
 
+    def refused(self):
+        """A connection attempt answered with a reset (nothing listens)."""
+        self._send(self.a, SYN)
+        self.seq[self.a] += 1
+        self.rst(self.b)
+
     def send(self, frm, payload, dt=0.01):
         s = self._send(frm, PSH | ACK, payload, dt=dt)
         self.seq[frm] += len(payload)
