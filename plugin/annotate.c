@@ -54,6 +54,22 @@ on_message (const ScMessageFacts *m, gpointer user)
         .expected_dest = m->expected_dest ? wmem_strdup (wmem_file_scope (), m->expected_dest)
                                           : NULL,
     };
+    /* "response to frame 12 sent to 203.0.113.5:5060, expected 203.0.113.5:40001 (rport)" */
+    char to[SC_ENDPOINT_STRLEN];
+    sc_endpoint_format (&m->dst, to);
+    const char *dir = !m->direction_known ? "" : m->backward ? ", backward" : ", forward";
+    if (m->is_request)
+        s.summary = wmem_strdup_printf (wmem_file_scope (), "request sent to %s on %s %u%s", to,
+                                        m->transport == SC_TRANSPORT_UDP ? "flow" : "connection",
+                                        m->conn_id, dir);
+    else if (m->request_frame)
+        s.summary = wmem_strdup_printf (wmem_file_scope (), "response to frame %u sent to %s%s%s",
+                                        m->request_frame, to,
+                                        m->expected_dest ? ", expected " : "",
+                                        m->expected_dest ? m->expected_dest : "");
+    else
+        s.summary = wmem_strdup_printf (wmem_file_scope (),
+                                        "response sent to %s (its request was not captured)", to);
     wmem_array_append_one (notes_for (m->frame)->messages, s);
 }
 
@@ -135,6 +151,8 @@ sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     proto_tree *st = proto_item_add_subtree (top, ett_sipconn);
     for (guint i = 0; i < wmem_array_get_count (n->messages); i++) {
         ScStoredMessage *m = wmem_array_index (n->messages, i);
+        if (i == 0)
+            proto_item_append_text (top, ": %s", m->summary);
         proto_item *it = proto_tree_add_uint (st, hf_sipconn_conn, tvb, 0, 0, m->conn_id);
         proto_item_set_generated (it);
         proto_tree *ct = proto_item_add_subtree (it, ett_sipconn_conn);

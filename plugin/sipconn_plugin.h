@@ -44,6 +44,7 @@ typedef struct {
     gboolean is_request, direction_known, backward;
     guint32 request_frame;
     char *expected_dest; /* file scope, nullable */
+    char *summary;       /* file scope: one line a person reads at a glance */
 } ScStoredMessage;
 
 typedef struct {

@@ -424,7 +424,8 @@ sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsiz
     sc_conn_note_message (core, conn, ev, msg.is_request, from_a);
 
     ScMessageFacts facts = {.frame = ev->frame, .conn_id = conn->id,
-                            .is_request = msg.is_request, .transport = conn->transport,
+                            .is_request = msg.is_request, .src = ev->src, .dst = ev->dst,
+                            .transport = conn->transport,
                             .initiator = conn->initiator, .initiator_ep = conn->a};
     if (conn->transport != SC_TRANSPORT_UDP && conn->initiator == SC_INITIATOR_A) {
         facts.direction_known = TRUE;

@@ -60,6 +60,7 @@ typedef struct {
     gboolean is_request;
     gboolean backward;          /* sent by the acceptor of a connection with known initiator */
     gboolean direction_known;
+    ScEndpoint src, dst;        /* as the message travelled */
     ScTransport transport;      /* of the connection or flow */
     ScInitiator initiator;
     ScEndpoint initiator_ep;    /* endpoint a: the opener (UDP: the first sender) */

@@ -31,5 +31,12 @@ expect "backward requests on the UA's connection (real TCP: INVITE and its retra
 expect "connection transport and initiator (real TCP)" "tcp	198.18.0.2:40509" -2 -r "$samples/lab/tcp-nat.pcap" -Y 'frame.number == 13' -T fields -e sipconn.conn.transport -e sipconn.conn.initiator
 expect "initiator unknown mid-stream" "unknown" -2 -r "$samples/synthetic/tcp-midstream.pcap" -Y 'frame.number == 2' -T fields -e sipconn.conn.initiator
 expect "preference changes a verdict (UDP limit 2000: no PRAC-001)" "" -2 -o sipconn.udp_max_sip_bytes:2000 -r "$samples/synthetic/prac001-fire.pcap" -Y 'sipconn.rule == "PRAC-001"' -T fields -e frame.number
+# The subtree's first line, readable at a glance.
+line=$(ts -2 -r "$samples/synthetic/sym001-fire.pcap" -Y 'frame.number == 2' -O sipconn 2>&1 | grep '^SIP connection analysis')
+if [ "$line" = "SIP connection analysis: response to frame 1 sent to 203.0.113.5:5060, expected 203.0.113.5:40001 (rport), PRAC-003, SYM-001" ]; then
+  echo "ok   summary line"
+else
+  echo "FAIL summary line: '$line'"; fails=$((fails + 1))
+fi
 echo "filter checks: $fails failed"
 [ $fails -eq 0 ]
