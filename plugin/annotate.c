@@ -19,7 +19,6 @@ notes_for (guint32 frame)
     ScFrameNotes *n = wmem_map_lookup (notes, GUINT_TO_POINTER (frame));
     if (!n) {
         n = wmem_new0 (wmem_file_scope (), ScFrameNotes);
-        n->findings = wmem_array_new (wmem_file_scope (), sizeof (ScStoredFinding));
         n->messages = wmem_array_new (wmem_file_scope (), sizeof (ScStoredMessage));
         wmem_map_insert (notes, GUINT_TO_POINTER (frame), n);
     }
@@ -33,7 +32,10 @@ on_finding (const ScFinding *f, gpointer user)
     ScStoredFinding s = {.rule = f->rule, .n_frames = f->n_frames, .conn_id = f->conn_id,
                          .message = wmem_strdup (wmem_file_scope (), f->message)};
     memcpy (s.frames, f->frames, sizeof s.frames);
-    wmem_array_append_one (notes_for (f->frames[0])->findings, s);
+    ScFrameNotes *n = notes_for (f->frames[0]);
+    if (!n->findings) /* most frames have none: allocate on the first */
+        n->findings = wmem_array_new (wmem_file_scope (), sizeof (ScStoredFinding));
+    wmem_array_append_one (n->findings, s);
 }
 
 static void
@@ -176,7 +178,7 @@ sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             proto_item_set_generated (it);
         }
     }
-    for (guint i = 0; i < wmem_array_get_count (n->findings); i++) {
+    for (guint i = 0; n->findings && i < wmem_array_get_count (n->findings); i++) {
         ScStoredFinding *f = wmem_array_index (n->findings, i);
         const ScRuleInfo *info = sc_rule_info (f->rule);
         proto_item *it = proto_tree_add_string (st, hf_sipconn_rule, tvb, 0, 0, info->id);

@@ -48,7 +48,7 @@ typedef struct {
 } ScStoredMessage;
 
 typedef struct {
-    wmem_array_t *findings; /* ScStoredFinding */
+    wmem_array_t *findings; /* ScStoredFinding; NULL when the frame has none */
     wmem_array_t *messages; /* ScStoredMessage */
 } ScFrameNotes;
 

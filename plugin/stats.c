@@ -71,7 +71,7 @@ on_packet (void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *d
         set_string (&row[COL_INITIATOR], m->initiator ? m->initiator : "unknown");
         row[COL_MESSAGES].value.uint_value++;
     }
-    for (guint i = 0; i < wmem_array_get_count (n->findings); i++) {
+    for (guint i = 0; n->findings && i < wmem_array_get_count (n->findings); i++) {
         const ScStoredFinding *f = wmem_array_index (n->findings, i);
         if (f->conn_id)
             row_for (table, f->conn_id)[COL_FINDINGS].value.uint_value++;
