@@ -47,11 +47,10 @@ capture_inside_nat (const ScEndpoint *s, const ScTxnVia *v, const ScEndpoint *w)
     if (sc_ip_equal (w, s))
         return FALSE;
     if (v->host_is_ip) {
+        /* V with its default port when none is written (RFC 3261 §18.1.1). */
         ScEndpoint sent_by = v->host_ip;
-        sent_by.port = v->port ? v->port : s->port; /* compare what was written */
-        if (v->port && sc_endpoint_equal (s, &sent_by))
-            return TRUE;
-        if (v->port && sc_endpoint_equal (w, &sent_by))
+        sent_by.port = v->port ? v->port : (v->transport == SC_TRANSPORT_TLS ? 5061 : 5060);
+        if (sc_endpoint_equal (s, &sent_by) || sc_endpoint_equal (w, &sent_by))
             return TRUE;
     }
     return sc_ip_is_private (s) && !sc_ip_is_private (w);

@@ -238,6 +238,17 @@ def _(n):
                               via.replace(";rport", ";received=198.51.100.70;rport=40111"), "OPTIONS"))
 
 
+@case("via002-inside-default-port")
+def _(n):
+    # Capture inside a NAT with public addresses on both sides: the packet as the UA wrote it
+    # (source = sent-by, whose port 5060 is the default, not written). Inside: not judged.
+    ua = ("198.51.100.20", 5060)
+    via = "SIP/2.0/UDP 198.51.100.20;branch=z9hG4bK-v2d;rport"
+    n.udp(ua, PROXY, request("OPTIONS", via))
+    n.udp(PROXY, ua, response(200, "OK",
+                              via.replace(";rport", ";received=203.0.113.99;rport=40111"), "OPTIONS"))
+
+
 @case("via003-forwarded")
 def _(n):
     # Captured at a proxy: the UA's request in, the proxy's forwarded copy out. The proxy stamped
