@@ -5,6 +5,9 @@
 #include <epan/wmem_scopes.h>
 
 static ScCore *core;
+static wmem_map_t *classes;    /* connection id → class (static strings of the core) */
+static gboolean settled;       /* the core has seen the whole capture */
+static gint64 last_ts_us;
 static wmem_map_t *notes;      /* frame number → ScFrameNotes* (file scope) */
 static GHashTable *tcp_conns;  /* tcp.stream → ScTcpRef* */
 
@@ -75,10 +78,12 @@ on_message (const ScMessageFacts *m, gpointer user)
     wmem_array_append_one (notes_for (m->frame)->messages, s);
 }
 
+/* Classes are settled when a connection ends (or at capture end, see sc_plugin_settle). */
 static void
 on_connection (const ScConnFacts *c, gpointer user)
 {
-    (void)c, (void)user; /* connection listing comes with the Statistics menu */
+    (void)user;
+    wmem_map_insert (classes, GUINT_TO_POINTER (c->id), (gpointer)c->klass);
 }
 
 static void
@@ -99,6 +104,9 @@ sc_plugin_state_init (void)
     ScSink sink = {on_finding, on_connection, on_message};
     core = sc_core_new (&cfg, &sink, NULL);
     notes = wmem_map_new (wmem_file_scope (), g_direct_hash, g_direct_equal);
+    classes = wmem_map_new (wmem_file_scope (), g_direct_hash, g_direct_equal);
+    settled = FALSE;
+    last_ts_us = 0;
     tcp_conns = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, tcp_ref_free);
 }
 
@@ -112,6 +120,7 @@ sc_plugin_state_cleanup (void)
     sc_core_free (core);
     core = NULL;
     notes = NULL; /* file scope: freed by epan */
+    classes = NULL;
 }
 
 ScCore *
@@ -135,6 +144,29 @@ sc_plugin_tcp_conn (guint32 stream, const ScEndpoint *a, const ScEndpoint *b,
     }
     *from_a = sc_endpoint_equal (src, &r->a);
     return r->conn;
+}
+
+void
+sc_plugin_note_time (gint64 ts_us)
+{
+    last_ts_us = MAX (last_ts_us, ts_us);
+}
+
+void
+sc_plugin_settle (void)
+{
+    /* The first later pass means the first one saw every frame: settle what needs the end of the
+     * capture (connection classes), once. */
+    if (settled || !core)
+        return;
+    settled = TRUE;
+    sc_core_finish (core, last_ts_us);
+}
+
+const char *
+sc_plugin_conn_class (guint conn_id)
+{
+    return classes ? wmem_map_lookup (classes, GUINT_TO_POINTER (conn_id)) : NULL;
 }
 
 const ScFrameNotes *
@@ -164,6 +196,11 @@ sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         it = proto_tree_add_string (ct, hf_sipconn_conn_initiator, tvb, 0, 0,
                                     m->initiator ? m->initiator : "unknown");
         proto_item_set_generated (it);
+        const char *klass = sc_plugin_conn_class (m->conn_id);
+        if (klass) {
+            it = proto_tree_add_string (ct, hf_sipconn_conn_class, tvb, 0, 0, klass);
+            proto_item_set_generated (it);
+        }
         if (m->direction_known) {
             it = proto_tree_add_string (st, hf_sipconn_direction, tvb, 0, 0,
                                         m->backward ? "backward" : "forward");

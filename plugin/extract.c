@@ -93,6 +93,7 @@ sc_plugin_feed (packet_info *pinfo, proto_tree *tree)
     if (!core || !tree)
         return;
     gint64 ts_us = (gint64)pinfo->abs_ts.secs * G_USEC_PER_SEC + pinfo->abs_ts.nsecs / 1000;
+    sc_plugin_note_time (ts_us);
     /* An ICMP error quotes another packet (even SIP): that is not a message on the wire. */
     if (feed_icmp (pinfo, tree, ts_us))
         return;

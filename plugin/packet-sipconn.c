@@ -17,7 +17,8 @@ WS_DLL_PUBLIC_DEF const int plugin_want_minor = 0;
 WS_DLL_PUBLIC void plugin_register (void);
 
 int proto_sipconn = -1;
-int hf_sipconn_conn = -1, hf_sipconn_conn_transport = -1, hf_sipconn_conn_initiator = -1;
+int hf_sipconn_conn = -1, hf_sipconn_conn_transport = -1, hf_sipconn_conn_initiator = -1,
+    hf_sipconn_conn_class = -1;
 int hf_sipconn_direction = -1, hf_sipconn_response_request = -1, hf_sipconn_expected_dest = -1;
 int hf_sipconn_rule = -1, hf_sipconn_related = -1;
 gint ett_sipconn = -1, ett_sipconn_conn = -1, ett_sipconn_finding = -1;
@@ -33,6 +34,8 @@ dissect_sipconn (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     (void)data;
     if (!PINFO_FD_VISITED (pinfo))
         sc_plugin_feed (pinfo, tree);
+    else
+        sc_plugin_settle ();
     sc_plugin_draw (tvb, pinfo, tree);
     const ScFrameNotes *n = sc_plugin_notes (pinfo->num);
     if (n)
@@ -53,6 +56,9 @@ proto_register_sipconn (void)
         {&hf_sipconn_conn_initiator,
          {"Initiator", "sipconn.conn.initiator", FT_STRING, BASE_NONE, NULL, 0,
           "ip:port of the side that opened the connection", HFILL}},
+        {&hf_sipconn_conn_class,
+         {"Class", "sipconn.conn.class", FT_STRING, BASE_NONE, NULL, 0,
+          "uni-ephemeral, bi-ephemeral, persistent or unknown (draft-jain, as observed)", HFILL}},
         {&hf_sipconn_direction,
          {"Direction", "sipconn.direction", FT_STRING, BASE_NONE, NULL, 0,
           "forward (sent by the initiator) or backward", HFILL}},

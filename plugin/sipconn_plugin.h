@@ -12,7 +12,8 @@
 
 /* Header fields (filter names in CONTRACT.md). */
 extern int proto_sipconn;
-extern int hf_sipconn_conn, hf_sipconn_conn_transport, hf_sipconn_conn_initiator;
+extern int hf_sipconn_conn, hf_sipconn_conn_transport, hf_sipconn_conn_initiator,
+    hf_sipconn_conn_class;
 extern int hf_sipconn_direction, hf_sipconn_response_request, hf_sipconn_expected_dest;
 extern int hf_sipconn_rule, hf_sipconn_related;
 extern gint ett_sipconn, ett_sipconn_conn, ett_sipconn_finding;
@@ -62,6 +63,12 @@ ScConn *sc_plugin_tcp_conn (guint32 stream, const ScEndpoint *a, const ScEndpoin
                             ScInitiator initiator, guint32 frame, gint64 ts_us, gboolean *created,
                             gboolean *from_a, const ScEndpoint *src);
 void sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+/* Capture time of the newest frame fed (for settling at the end of the first pass). */
+void sc_plugin_note_time (gint64 ts_us);
+/* Called on every later pass: settles the core once (connection classes need the end). */
+void sc_plugin_settle (void);
+/* Returns: (transfer none) (nullable): the class of connection @conn_id once settled. */
+const char *sc_plugin_conn_class (guint conn_id);
 /* Returns: (transfer none) (nullable): what frame @frame carries. */
 const ScFrameNotes *sc_plugin_notes (guint32 frame);
 

@@ -8,12 +8,13 @@
 
 int sc_tap_id = -1;
 
-enum { COL_CONN, COL_TRANSPORT, COL_INITIATOR, COL_MESSAGES, COL_FINDINGS, N_COLS };
+enum { COL_CONN, COL_TRANSPORT, COL_INITIATOR, COL_CLASS, COL_MESSAGES, COL_FINDINGS, N_COLS };
 
 static stat_tap_table_item columns[N_COLS] = {
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Connection", "%u"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Transport", "%s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Initiator", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Class", "%s"},
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "SIP messages", "%u"},
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Findings", "%u"},
 };
@@ -38,6 +39,8 @@ row_for (stat_tap_table *table, guint conn_id)
         items[COL_TRANSPORT].value.string_value = g_strdup ("");
         items[COL_INITIATOR].type = TABLE_ITEM_STRING;
         items[COL_INITIATOR].value.string_value = g_strdup ("");
+        items[COL_CLASS].type = TABLE_ITEM_STRING;
+        items[COL_CLASS].value.string_value = g_strdup ("");
         items[COL_MESSAGES].type = TABLE_ITEM_UINT;
         items[COL_FINDINGS].type = TABLE_ITEM_UINT;
         stat_tap_init_table_row (table, table->num_elements, N_COLS, items);
@@ -69,6 +72,8 @@ on_packet (void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *d
         stat_tap_table_item_type *row = row_for (table, m->conn_id);
         set_string (&row[COL_TRANSPORT], sc_transport_name (m->transport));
         set_string (&row[COL_INITIATOR], m->initiator ? m->initiator : "unknown");
+        const char *klass = sc_plugin_conn_class (m->conn_id);
+        set_string (&row[COL_CLASS], klass ? klass : "unknown");
         row[COL_MESSAGES].value.uint_value++;
     }
     for (guint i = 0; n->findings && i < wmem_array_get_count (n->findings); i++) {
@@ -92,7 +97,7 @@ static void
 free_item (stat_tap_table *table, guint row, guint column, stat_tap_table_item_type *field)
 {
     (void)table, (void)row;
-    if (column == COL_TRANSPORT || column == COL_INITIATOR)
+    if (column == COL_TRANSPORT || column == COL_INITIATOR || column == COL_CLASS)
         g_free ((char *)field->value.string_value);
 }
 

@@ -29,6 +29,8 @@ expect "related frame links the request" "1" -2 -r "$samples/synthetic/sym001-fi
 expect "response knows its request and expected destination" "1	203.0.113.5:40001 (rport)" -2 -r "$samples/synthetic/sym001-fire.pcap" -Y 'frame.number == 2' -T fields -e sipconn.response.request -e sipconn.response.expected_dest
 expect "backward requests on the UA's connection (real TCP: INVITE and its retransmission)" "21 28" -2 -r "$samples/lab/tcp-nat.pcap" -Y 'sipconn.direction == "backward" && sip.Method == "INVITE"' -T fields -e frame.number
 expect "connection transport and initiator (real TCP)" "tcp	198.18.0.2:40509" -2 -r "$samples/lab/tcp-nat.pcap" -Y 'frame.number == 13' -T fields -e sipconn.conn.transport -e sipconn.conn.initiator
+# tcp-nat: handshake seen, closed by FIN, requests from both sides (REGISTER/BYE, INVITE).
+expect "connection class (draft-jain, as observed)" "bi-ephemeral" -2 -r "$samples/lab/tcp-nat.pcap" -Y 'frame.number == 13' -T fields -e sipconn.conn.class
 expect "initiator unknown mid-stream" "unknown" -2 -r "$samples/synthetic/tcp-midstream.pcap" -Y 'frame.number == 2' -T fields -e sipconn.conn.initiator
 expect "preference changes a verdict (UDP limit 2000: no PRAC-001)" "" -2 -o sipconn.udp_max_sip_bytes:2000 -r "$samples/synthetic/prac001-fire.pcap" -Y 'sipconn.rule == "PRAC-001"' -T fields -e frame.number
 # The subtree's first line, readable at a glance.
