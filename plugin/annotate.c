@@ -4,6 +4,13 @@
 
 #include <epan/wmem_scopes.h>
 
+static void
+nstime_set_from_us (nstime_t *t, gint64 us)
+{
+    t->secs = (time_t)(us / G_USEC_PER_SEC);
+    t->nsecs = (int)((us % G_USEC_PER_SEC) * 1000);
+}
+
 static ScCore *core;
 static wmem_map_t *classes;    /* connection id → class (static strings of the core) */
 static gboolean settled;       /* the core has seen the whole capture */
@@ -78,6 +85,19 @@ on_message (const ScMessageFacts *m, gpointer user)
     wmem_array_append_one (notes_for (m->frame)->messages, s);
 }
 
+static void
+on_keepalive (const ScKeepaliveFacts *k, gpointer user)
+{
+    (void)user;
+    ScStoredKeepalive *s = wmem_new0 (wmem_file_scope (), ScStoredKeepalive);
+    s->conn_id = k->conn_id;
+    s->kind = k->kind;
+    s->interval_us = k->interval_us;
+    s->latency_us = k->latency_us;
+    s->ping_frame = k->ping_frame;
+    notes_for (k->frame)->keepalive = s;
+}
+
 /* Classes are settled when a connection ends (or at capture end, see sc_plugin_settle). */
 static void
 on_connection (const ScConnFacts *c, gpointer user)
@@ -101,7 +121,7 @@ sc_plugin_state_init (void)
     sc_config_init (&cfg);
     cfg.t1_ms = sc_pref_t1_ms ? sc_pref_t1_ms : cfg.t1_ms;
     cfg.udp_max_sip_bytes = sc_pref_udp_max_sip_bytes;
-    ScSink sink = {on_finding, on_connection, on_message};
+    ScSink sink = {on_finding, on_connection, on_message, on_keepalive};
     core = sc_core_new (&cfg, &sink, NULL);
     notes = wmem_map_new (wmem_file_scope (), g_direct_hash, g_direct_equal);
     classes = wmem_map_new (wmem_file_scope (), g_direct_hash, g_direct_equal);
@@ -212,6 +232,27 @@ sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         }
         if (m->expected_dest) {
             it = proto_tree_add_string (st, hf_sipconn_expected_dest, tvb, 0, 0, m->expected_dest);
+            proto_item_set_generated (it);
+        }
+    }
+    if (n->keepalive) {
+        const ScStoredKeepalive *k = n->keepalive;
+        proto_item_append_text (top, ": %s on connection %u", k->kind, k->conn_id);
+        proto_item *it = proto_tree_add_uint (st, hf_sipconn_conn, tvb, 0, 0, k->conn_id);
+        proto_item_set_generated (it);
+        it = proto_tree_add_string (st, hf_sipconn_ka, tvb, 0, 0, k->kind);
+        proto_item_set_generated (it);
+        nstime_t t;
+        if (k->interval_us >= 0) {
+            nstime_set_from_us (&t, k->interval_us);
+            it = proto_tree_add_time (st, hf_sipconn_ka_interval, tvb, 0, 0, &t);
+            proto_item_set_generated (it);
+        }
+        if (k->latency_us >= 0) {
+            nstime_set_from_us (&t, k->latency_us);
+            it = proto_tree_add_time (st, hf_sipconn_ka_pong_latency, tvb, 0, 0, &t);
+            proto_item_set_generated (it);
+            it = proto_tree_add_uint (st, hf_sipconn_ka_ping, tvb, 0, 0, k->ping_frame);
             proto_item_set_generated (it);
         }
     }

@@ -141,6 +141,20 @@ sc_plugin_feed (packet_info *pinfo, proto_tree *tree)
         sc_core_sip_message (core, &ev, bytes, (gsize)fi->length);
     }
 
+    /* CRLF keep-alives: Wireshark leaves them as bare TCP payload of a segment of their own. */
+    if (conn && (!sips || sips->len == 0)) {
+        GPtrArray *payload = proto_get_finfo_ptr_array (tree, sc_ws_fields.tcp_payload);
+        field_info *fi = payload && payload->len ? payload->pdata[payload->len - 1] : NULL;
+        if (fi && fi->ds_tvb && fi->length > 0) {
+            const guint8 *p = tvb_get_ptr (fi->ds_tvb, fi->start, fi->length);
+            gint i = 0;
+            while (i < fi->length && (p[i] == '\r' || p[i] == '\n'))
+                i++;
+            if (i == fi->length)
+                sc_core_stream_crlf (core, conn, from_a, (gsize)fi->length, pinfo->num, ts_us);
+        }
+    }
+
     if (conn && (flags & (TH_FIN | TH_RST)))
         sc_core_stream_close (core, conn, from_a, (flags & TH_RST) != 0, pinfo->num, ts_us);
 }

@@ -16,12 +16,13 @@ extern int hf_sipconn_conn, hf_sipconn_conn_transport, hf_sipconn_conn_initiator
     hf_sipconn_conn_class;
 extern int hf_sipconn_direction, hf_sipconn_response_request, hf_sipconn_expected_dest;
 extern int hf_sipconn_rule, hf_sipconn_related;
+extern int hf_sipconn_ka, hf_sipconn_ka_interval, hf_sipconn_ka_pong_latency, hf_sipconn_ka_ping;
 extern gint ett_sipconn, ett_sipconn_conn, ett_sipconn_finding;
 extern expert_field ei_sipconn[SC_RULE_COUNT];
 
 /* Foreign fields read from the tree, resolved at handoff. */
 typedef struct {
-    int sip, tcp_stream, tcp_flags, icmp_type, icmpv6_type, ip_dst, ipv6_dst, udp_dstport,
+    int sip, tcp_stream, tcp_flags, tcp_payload, icmp_type, icmpv6_type, ip_dst, ipv6_dst, udp_dstport,
         tcp_dstport;
 } ScForeignFields;
 extern ScForeignFields sc_ws_fields;
@@ -49,6 +50,14 @@ typedef struct {
 } ScStoredMessage;
 
 typedef struct {
+    guint conn_id;
+    const char *kind;   /* static strings of the core */
+    gint64 interval_us, latency_us;
+    guint32 ping_frame;
+} ScStoredKeepalive;
+
+typedef struct {
+    ScStoredKeepalive *keepalive; /* file scope, nullable */
     wmem_array_t *findings; /* ScStoredFinding; NULL when the frame has none */
     wmem_array_t *messages; /* ScStoredMessage */
 } ScFrameNotes;

@@ -152,7 +152,15 @@ on_junk (gpointer user, gsize len, guint32 frame, gint64 ts_us, guint32 prev_fra
                          ts_us, prev_frame);
 }
 
-static const ScFramerSink framer_sink = {on_message, on_junk, NULL};
+static void
+on_crlf (gpointer user, gsize count, guint32 frame, gint64 ts_us)
+{
+    ScTcpDir *d = user;
+    sc_core_stream_crlf (d->conn->table->dec->core, d->conn->core, d->index == 0, count, frame,
+                         ts_us);
+}
+
+static const ScFramerSink framer_sink = {on_message, on_junk, on_crlf};
 
 /* Ordered bytes ---------------------------------------------------------------------------- */
 

@@ -68,10 +68,21 @@ typedef struct {
     const char *expected_dest;  /* responses: RULES.md expected destination, NULL if none */
 } ScMessageFacts;
 
+/* One CRLF keep-alive on a stream (RFC 5626 §3.5.1, §4.4.1). Valid during the callback only. */
+typedef struct {
+    guint32 frame;
+    guint conn_id;
+    const char *kind;     /* "crlf-ping", "crlf-pong", "crlf-unsolicited" */
+    gint64 interval_us;   /* pings: since the same sender's previous ping; -1 for the first */
+    gint64 latency_us;    /* pongs: since their ping; -1 otherwise */
+    guint32 ping_frame;   /* pongs: the ping's frame; 0 otherwise */
+} ScKeepaliveFacts;
+
 typedef struct {
     void (*finding) (const ScFinding *finding, gpointer user);
     void (*connection) (const ScConnFacts *conn, gpointer user);
     void (*message) (const ScMessageFacts *msg, gpointer user); /* nullable */
+    void (*keepalive) (const ScKeepaliveFacts *ka, gpointer user); /* nullable */
 } ScSink;
 
 /* A SIP message as the front end delivers it: one datagram, or one message framed out of a
@@ -122,6 +133,11 @@ void sc_core_stream_set_transport (ScCore *core, ScConn *conn, ScTransport trans
  * @prev_frame is the frame of the message before them. Not called after a capture gap. */
 void sc_core_stream_junk (ScCore *core, ScConn *conn, gboolean from_a, gsize len, guint32 frame,
                           gint64 ts_us, guint32 prev_frame);
+
+/* A run of @count CR/LF bytes between SIP messages on @conn from endpoint a (@from_a) or b.
+ * Ignored on a connection that has not carried SIP. */
+void sc_core_stream_crlf (ScCore *core, ScConn *conn, gboolean from_a, gsize count, guint32 frame,
+                          gint64 ts_us);
 
 /* The front end forgets @conn (closed and drained, or evicted): its facts are reported. */
 void sc_core_stream_release (ScCore *core, ScConn *conn);

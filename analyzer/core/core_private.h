@@ -22,6 +22,10 @@ struct ScConn {
     guint32 close_frame;
     gint64 close_ts_us;
     gboolean reported;       /* facts already given to the sink */
+    /* CRLF keep-alives, per sender (0 = a, 1 = b). */
+    gint64 last_ping_ts_us[2];
+    guint32 last_ping_frame[2];
+    gboolean ping_pending[2];
     gboolean prac003_done;
 };
 

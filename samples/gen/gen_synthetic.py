@@ -448,6 +448,24 @@ def _(n):
     c.fin(PROXY)
 
 
+@case("tcp-crlf-keepalive")
+def _(n):
+    # A registered UA keeps its connection alive with CRLF pings every 30 s; the proxy answers
+    # the first two with a single CRLF, not the third; then one stray CRLF from the UA.
+    ua_tcp = ("203.0.113.5", 50080)
+    c = Tcp(n, ua_tcp, PROXY)
+    c.handshake()
+    via = "SIP/2.0/TCP 203.0.113.5:5060;branch=z9hG4bK-k1"
+    c.send(ua_tcp, request("REGISTER", via, ruri="sip:example.com"))
+    c.send(PROXY, response(200, "OK", via, "REGISTER"))
+    c.send(ua_tcp, b"\r\n\r\n", dt=30.0)
+    c.send(PROXY, b"\r\n", dt=0.02)
+    c.send(ua_tcp, b"\r\n\r\n", dt=29.98)
+    c.send(PROXY, b"\r\n", dt=0.03)
+    c.send(ua_tcp, b"\r\n\r\n", dt=29.97)
+    c.send(ua_tcp, b"\r\n", dt=5.0)
+
+
 @case("tcp-midstream")
 def _(n):
     # The capture starts in the middle of a connection: no SYN, initiator unknown, the first

@@ -31,6 +31,10 @@ expect "backward requests on the UA's connection (real TCP: INVITE and its retra
 expect "connection transport and initiator (real TCP)" "tcp	198.18.0.2:40509" -2 -r "$samples/lab/tcp-nat.pcap" -Y 'frame.number == 13' -T fields -e sipconn.conn.transport -e sipconn.conn.initiator
 # tcp-nat: handshake seen, closed by FIN, requests from both sides (REGISTER/BYE, INVITE).
 expect "connection class (draft-jain, as observed)" "bi-ephemeral" -2 -r "$samples/lab/tcp-nat.pcap" -Y 'frame.number == 13' -T fields -e sipconn.conn.class
+# CRLF keep-alives (tcp-crlf-keepalive: pings 6 8 10 every 30 s, pongs 7 and 9, a stray CRLF 11).
+expect "keep-alive kinds" "6,crlf-ping 7,crlf-pong 8,crlf-ping 9,crlf-pong 10,crlf-ping 11,crlf-unsolicited" -2 -r "$samples/synthetic/tcp-crlf-keepalive.pcap" -Y sipconn.ka -T fields -E separator=, -e frame.number -e sipconn.ka
+expect "ping intervals" "30.000000000 30.000000000" -2 -r "$samples/synthetic/tcp-crlf-keepalive.pcap" -Y sipconn.ka.interval -T fields -e sipconn.ka.interval
+expect "pong latency and its ping" "0.020000000,6 0.030000000,8" -2 -r "$samples/synthetic/tcp-crlf-keepalive.pcap" -Y 'sipconn.ka == "crlf-pong"' -T fields -E separator=, -e sipconn.ka.pong_latency -e sipconn.ka.ping
 expect "initiator unknown mid-stream" "unknown" -2 -r "$samples/synthetic/tcp-midstream.pcap" -Y 'frame.number == 2' -T fields -e sipconn.conn.initiator
 expect "preference changes a verdict (UDP limit 2000: no PRAC-001)" "" -2 -o sipconn.udp_max_sip_bytes:2000 -r "$samples/synthetic/prac001-fire.pcap" -Y 'sipconn.rule == "PRAC-001"' -T fields -e frame.number
 # The subtree's first line, readable at a glance.
