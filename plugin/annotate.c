@@ -12,11 +12,11 @@ nstime_set_from_us (nstime_t *t, gint64 us)
 }
 
 static ScCore *core;
-static wmem_map_t *classes;    /* connection id → class (static strings of the core) */
-static gboolean settled;       /* the core has seen the whole capture */
+static wmem_map_t *classes; /* connection id → class (static strings of the core) */
+static gboolean settled;    /* the core has seen the whole capture */
 static gint64 last_ts_us;
-static wmem_map_t *notes;      /* frame number → ScFrameNotes* (file scope) */
-static GHashTable *tcp_conns;  /* tcp.stream → ScTcpRef* */
+static wmem_map_t *notes;     /* frame number → ScFrameNotes* (file scope) */
+static GHashTable *tcp_conns; /* tcp.stream → ScTcpRef* */
 
 typedef struct {
     ScConn *conn;
@@ -39,7 +39,9 @@ static void
 on_finding (const ScFinding *f, gpointer user)
 {
     (void)user;
-    ScStoredFinding s = {.rule = f->rule, .n_frames = f->n_frames, .conn_id = f->conn_id,
+    ScStoredFinding s = {.rule = f->rule,
+                         .n_frames = f->n_frames,
+                         .conn_id = f->conn_id,
                          .message = wmem_strdup (wmem_file_scope (), f->message)};
     memcpy (s.frames, f->frames, sizeof s.frames);
     ScFrameNotes *n = notes_for (f->frames[0]);
@@ -56,15 +58,16 @@ on_message (const ScMessageFacts *m, gpointer user)
     ScStoredMessage s = {
         .conn_id = m->conn_id,
         .transport = m->transport,
-        .initiator = m->initiator == SC_INITIATOR_A
-                         ? wmem_strdup (wmem_file_scope (), sc_endpoint_format (&m->initiator_ep, ep))
-                         : NULL,
+        .initiator =
+            m->initiator == SC_INITIATOR_A
+                ? wmem_strdup (wmem_file_scope (), sc_endpoint_format (&m->initiator_ep, ep))
+                : NULL,
         .is_request = m->is_request,
         .direction_known = m->direction_known,
         .backward = m->backward,
         .request_frame = m->request_frame,
-        .expected_dest = m->expected_dest ? wmem_strdup (wmem_file_scope (), m->expected_dest)
-                                          : NULL,
+        .expected_dest =
+            m->expected_dest ? wmem_strdup (wmem_file_scope (), m->expected_dest) : NULL,
     };
     /* "response to frame 12 sent to 203.0.113.5:5060, expected 203.0.113.5:40001 (rport)" */
     char to[SC_ENDPOINT_STRLEN];
@@ -76,8 +79,7 @@ on_message (const ScMessageFacts *m, gpointer user)
                                         m->conn_id, dir);
     else if (m->request_frame)
         s.summary = wmem_strdup_printf (wmem_file_scope (), "response to frame %u sent to %s%s%s",
-                                        m->request_frame, to,
-                                        m->expected_dest ? ", expected " : "",
+                                        m->request_frame, to, m->expected_dest ? ", expected " : "",
                                         m->expected_dest ? m->expected_dest : "");
     else
         s.summary = wmem_strdup_printf (wmem_file_scope (),
@@ -150,9 +152,9 @@ sc_plugin_core (void)
 }
 
 ScConn *
-sc_plugin_tcp_conn (guint32 stream, const ScEndpoint *a, const ScEndpoint *b,
-                    ScInitiator initiator, guint32 frame, gint64 ts_us, gboolean *created,
-                    gboolean *from_a, const ScEndpoint *src)
+sc_plugin_tcp_conn (guint32 stream, const ScEndpoint *a, const ScEndpoint *b, ScInitiator initiator,
+                    guint32 frame, gint64 ts_us, gboolean *created, gboolean *from_a,
+                    const ScEndpoint *src)
 {
     ScTcpRef *r = g_hash_table_lookup (tcp_conns, GUINT_TO_POINTER (stream));
     *created = r == NULL;

@@ -112,9 +112,9 @@ sc_plugin_feed (packet_info *pinfo, proto_tree *tree)
         last_uint (tree, sc_ws_fields.tcp_flags, &flags);
         gboolean bare_syn = (flags & (TH_SYN | TH_ACK)) == TH_SYN;
         gboolean created;
-        conn = sc_plugin_tcp_conn (stream, &src, &dst, bare_syn ? SC_INITIATOR_A
-                                                                 : SC_INITIATOR_UNKNOWN,
-                                   pinfo->num, ts_us, &created, &from_a, &src);
+        conn = sc_plugin_tcp_conn (stream, &src, &dst,
+                                   bare_syn ? SC_INITIATOR_A : SC_INITIATOR_UNKNOWN, pinfo->num,
+                                   ts_us, &created, &from_a, &src);
         if ((flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
             sc_core_stream_established (core, conn);
     }
@@ -133,8 +133,8 @@ sc_plugin_feed (packet_info *pinfo, proto_tree *tree)
             .dst = dst,
             .conn = conn,
             .from_a = from_a,
-            .wire_len = transport == SC_TRANSPORT_UDP && reported > 0 ? (gsize)reported
-                                                                      : (gsize)fi->length,
+            .wire_len =
+                transport == SC_TRANSPORT_UDP && reported > 0 ? (gsize)reported : (gsize)fi->length,
             .captured_short = transport == SC_TRANSPORT_UDP && reported > fi->length,
         };
         const char *bytes = (const char *)tvb_get_ptr (fi->ds_tvb, fi->start, fi->length);

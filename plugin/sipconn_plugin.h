@@ -4,9 +4,9 @@
  * draw them (transum's shape). */
 #pragma once
 
-#include <wireshark.h>
 #include <epan/expert.h>
 #include <epan/packet.h>
+#include <wireshark.h>
 
 #include "core.h"
 
@@ -22,8 +22,8 @@ extern expert_field ei_sipconn[SC_RULE_COUNT];
 
 /* Foreign fields read from the tree, resolved at handoff. */
 typedef struct {
-    int sip, tcp_stream, tcp_flags, tcp_payload, icmp_type, icmpv6_type, ip_dst, ipv6_dst, udp_dstport,
-        tcp_dstport;
+    int sip, tcp_stream, tcp_flags, tcp_payload, icmp_type, icmpv6_type, ip_dst, ipv6_dst,
+        udp_dstport, tcp_dstport;
 } ScForeignFields;
 extern ScForeignFields sc_ws_fields;
 
@@ -51,15 +51,15 @@ typedef struct {
 
 typedef struct {
     guint conn_id;
-    const char *kind;   /* static strings of the core */
+    const char *kind; /* static strings of the core */
     gint64 interval_us, latency_us;
     guint32 ping_frame;
 } ScStoredKeepalive;
 
 typedef struct {
     ScStoredKeepalive *keepalive; /* file scope, nullable */
-    wmem_array_t *findings; /* ScStoredFinding; NULL when the frame has none */
-    wmem_array_t *messages; /* ScStoredMessage */
+    wmem_array_t *findings;       /* ScStoredFinding; NULL when the frame has none */
+    wmem_array_t *messages;       /* ScStoredMessage */
 } ScFrameNotes;
 
 /* annotate.c: per-capture-file state (created by the init routine, freed by cleanup). */

@@ -116,9 +116,9 @@ icmp_unreachable (ScDecoder *dec, const ScIpPayload *ip)
     dst.port = sc_rd_be16 (&r);
     if (r.truncated || (proto != SC_IPPROTO_UDP && proto != SC_IPPROTO_TCP))
         return;
-    sc_core_destination_failed (dec->core, proto == SC_IPPROTO_UDP ? SC_TRANSPORT_UDP
-                                                                   : SC_TRANSPORT_TCP,
-                                &dst, dec->pkt->frame, dec->pkt->ts_us);
+    sc_core_destination_failed (dec->core,
+                                proto == SC_IPPROTO_UDP ? SC_TRANSPORT_UDP : SC_TRANSPORT_TCP, &dst,
+                                dec->pkt->frame, dec->pkt->ts_us);
 }
 
 void

@@ -12,14 +12,14 @@ typedef struct ScDecoder ScDecoder;
 typedef struct {
     guint64 packets;
     guint64 bytes;
-    guint64 unsupported_link;  /* packets of a link type we do not decode */
-    guint64 malformed;         /* headers cut short or inconsistent */
-    guint64 snaplen_cut;       /* packets captured shorter than they were */
+    guint64 unsupported_link; /* packets of a link type we do not decode */
+    guint64 malformed;        /* headers cut short or inconsistent */
+    guint64 snaplen_cut;      /* packets captured shorter than they were */
     guint64 frag_completed, frag_expired, frag_evicted;
     guint64 tcp_connections;
-    guint64 tcp_evicted;       /* connections dropped to respect the table cap */
-    guint64 tcp_gaps;          /* sequence holes skipped */
-    guint64 tcp_ooo_dropped;   /* out-of-order bytes dropped to respect the memory cap */
+    guint64 tcp_evicted;     /* connections dropped to respect the table cap */
+    guint64 tcp_gaps;        /* sequence holes skipped */
+    guint64 tcp_ooo_dropped; /* out-of-order bytes dropped to respect the memory cap */
 } ScDecoderStats;
 
 /* Returns: (transfer full): a decoder feeding @core (not owned; must outlive the decoder). */

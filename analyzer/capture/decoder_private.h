@@ -16,11 +16,11 @@ struct ScDecoder {
 
 /* One transport-layer packet after IP (and fragment reassembly). */
 typedef struct {
-    ScEndpoint src, dst;   /* ports filled by the transport decoder */
+    ScEndpoint src, dst; /* ports filled by the transport decoder */
     guint8 proto;
-    const guint8 *data;    /* transport header + payload, captured bytes */
+    const guint8 *data; /* transport header + payload, captured bytes */
     gsize len;
-    gsize wire_len;        /* the same per the IP header */
+    gsize wire_len; /* the same per the IP header */
     gboolean fragmented;
 } ScIpPayload;
 

@@ -10,8 +10,8 @@
 typedef struct {
     ScDefragKey key;
     GByteArray *buf;
-    GArray *ranges;   /* received [start, end) ranges, merged and sorted */
-    gint64 total;     /* payload length once the last fragment came, else -1 */
+    GArray *ranges; /* received [start, end) ranges, merged and sorted */
+    gint64 total;   /* payload length once the last fragment came, else -1 */
     gint64 first_ts_us;
 } ScPending;
 

@@ -6,16 +6,16 @@
 typedef struct ScDefrag ScDefrag;
 
 typedef struct {
-    guint8 family;   /* 4 or 6 */
-    guint8 proto;    /* next protocol after the fragment */
+    guint8 family; /* 4 or 6 */
+    guint8 proto;  /* next protocol after the fragment */
     guint8 src[16], dst[16];
-    guint32 id;      /* IPv4 identification (16 bits) or IPv6 fragment identification */
+    guint32 id; /* IPv4 identification (16 bits) or IPv6 fragment identification */
 } ScDefragKey;
 
 typedef struct {
     guint64 completed;
-    guint64 expired;  /* timed out incomplete */
-    guint64 evicted;  /* dropped to respect the caps */
+    guint64 expired; /* timed out incomplete */
+    guint64 evicted; /* dropped to respect the caps */
 } ScDefragStats;
 
 /* @max_bytes: all pending fragments together; @timeout_us: how long an incomplete datagram is

@@ -66,15 +66,15 @@ deliver (ScDecoder *dec, ScIpPayload *ip, int depth)
 }
 
 static void
-reassembled (ScDecoder *dec, ScIpPayload *ip, const ScDefragKey *key, guint32 offset,
-             gboolean more, int depth)
+reassembled (ScDecoder *dec, ScIpPayload *ip, const ScDefragKey *key, guint32 offset, gboolean more,
+             int depth)
 {
     if (ip->len < ip->wire_len) {
         dec->stats.malformed++; /* a snaplen-cut fragment can never complete */
         return;
     }
-    GBytes *whole = sc_defrag_add (dec->defrag, key, offset, more, ip->data, ip->len,
-                                   dec->pkt->ts_us);
+    GBytes *whole =
+        sc_defrag_add (dec->defrag, key, offset, more, ip->data, ip->len, dec->pkt->ts_us);
     if (!whole)
         return;
     gsize n;

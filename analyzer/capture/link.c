@@ -74,7 +74,7 @@ sc_link_supported (int dlt)
     case DLT_LINUX_SLL:
     case DLT_LINUX_SLL2:
     case DLT_RAW:
-    case 14: /* DLT_RAW on OpenBSD */
+    case 14:  /* DLT_RAW on OpenBSD */
     case 101: /* LINKTYPE_RAW */
     case DLT_IPV4:
     case DLT_IPV6:

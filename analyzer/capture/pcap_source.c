@@ -9,7 +9,7 @@
 #include <string.h>
 #include <zlib.h>
 
-G_DEFINE_QUARK (sc-pcap-error-quark, sc_pcap_error)
+G_DEFINE_QUARK (sc - pcap - error - quark, sc_pcap_error)
 
 struct ScPcapSource {
     char *path;
@@ -77,8 +77,8 @@ sc_pcap_source_open (const char *path, GError **error)
         src->fp = raw;
     }
     char errbuf[PCAP_ERRBUF_SIZE] = "";
-    src->pcap = pcap_fopen_offline_with_tstamp_precision (src->fp, PCAP_TSTAMP_PRECISION_NANO,
-                                                          errbuf);
+    src->pcap =
+        pcap_fopen_offline_with_tstamp_precision (src->fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
     if (!src->pcap) {
         g_set_error (error, SC_PCAP_ERROR, SC_PCAP_ERROR_OPEN,
                      "%s: offset 0: not a pcap or pcapng capture (%s)", path, errbuf);
@@ -111,8 +111,7 @@ sc_pcap_source_next (ScPcapSource *src, ScPacket *out, GError **error)
     if (rc != 1) {
         const char *msg = pcap_geterr (src->pcap);
         gboolean truncated = strstr (msg, "truncated") != NULL;
-        g_set_error (error, SC_PCAP_ERROR,
-                     truncated ? SC_PCAP_ERROR_TRUNCATED : SC_PCAP_ERROR_READ,
+        g_set_error (error, SC_PCAP_ERROR, truncated ? SC_PCAP_ERROR_TRUNCATED : SC_PCAP_ERROR_READ,
                      "%s: frame %u / offset %" G_GUINT64_FORMAT ": %s", src->path, src->frame + 1,
                      before, truncated ? "record cut short (file truncated)" : msg);
         return FALSE;

@@ -18,12 +18,12 @@ typedef enum {
 typedef struct ScPcapSource ScPcapSource;
 
 typedef struct {
-    guint32 frame;       /* Wireshark frame number, 1-based */
-    gint64 ts_us;        /* µs since the epoch (nanosecond files are truncated to µs) */
-    const guint8 *data;  /* (transfer none) valid until the next call */
-    guint32 caplen;      /* bytes captured */
-    guint32 wirelen;     /* bytes on the wire */
-    int linktype;        /* DLT_* as libpcap reports it */
+    guint32 frame;      /* Wireshark frame number, 1-based */
+    gint64 ts_us;       /* µs since the epoch (nanosecond files are truncated to µs) */
+    const guint8 *data; /* (transfer none) valid until the next call */
+    guint32 caplen;     /* bytes captured */
+    guint32 wirelen;    /* bytes on the wire */
+    int linktype;       /* DLT_* as libpcap reports it */
 } ScPacket;
 
 /* Opens @path ("-" = standard input). Returns: (transfer full) (nullable): NULL with @error

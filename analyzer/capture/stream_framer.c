@@ -73,7 +73,8 @@ frame_buffer (ScFramer *f, const ScFramerSink *sink, gpointer user)
             if (at == len) {
                 /* Keep the last partial line: a start line may be arriving. */
                 const char *nl = g_strrstr_len (p, (gssize)len, "\n");
-                gsize keep_from = nl ? (gsize)(nl - p) + 1 : (len > SC_FRAMER_MAX_HEADERS ? len : 0);
+                gsize keep_from =
+                    nl ? (gsize)(nl - p) + 1 : (len > SC_FRAMER_MAX_HEADERS ? len : 0);
                 consume (f, keep_from);
                 return;
             }

@@ -19,13 +19,13 @@ typedef struct {
 
 typedef struct {
     GByteArray *buf;
-    gboolean resync;        /* skip silently to the next start line (mid-stream start, gap) */
-    gboolean in_junk;       /* a FRAME-003 run is open: report it once */
-    gboolean sip_seen;      /* a complete message came: only then can stray bytes be judged */
+    gboolean resync;   /* skip silently to the next start line (mid-stream start, gap) */
+    gboolean in_junk;  /* a FRAME-003 run is open: report it once */
+    gboolean sip_seen; /* a complete message came: only then can stray bytes be judged */
     guint32 prev_msg_frame;
-    guint32 last_frame;     /* frame of the newest bytes in buf */
+    guint32 last_frame; /* frame of the newest bytes in buf */
     gint64 last_ts_us;
-    gsize scanned;          /* bytes scanned in resync mode without a start line */
+    gsize scanned; /* bytes scanned in resync mode without a start line */
 } ScFramer;
 
 #define SC_FRAMER_MAX_HEADERS (64 * 1024)

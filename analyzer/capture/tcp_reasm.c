@@ -43,10 +43,10 @@ typedef struct ScTcpConn ScTcpConn;
 
 typedef struct {
     ScTcpConn *conn;
-    int index;             /* 0: sent by a, 1: sent by b */
+    int index; /* 0: sent by a, 1: sent by b */
     gboolean seq_known, syn_seen, started_mid;
     guint32 next_seq;
-    GQueue ooo;            /* ScSeg*, sorted by seq */
+    GQueue ooo; /* ScSeg*, sorted by seq */
     gsize ooo_bytes;
     gboolean fin_pending, fin_done;
     guint32 fin_seq, fin_frame;
@@ -57,19 +57,19 @@ typedef struct {
 } ScTcpDir;
 
 struct ScTcpConn {
-    ScEndpoint ep[2];      /* ep[0] = a: SYN sender, else first sender seen */
+    ScEndpoint ep[2]; /* ep[0] = a: SYN sender, else first sender seen */
     ScConn *core;
     ScTcpDir dir[2];
     ScStreamKind kind;
     gboolean handshake, established, closed;
-    gboolean answered;     /* the core was told (SYN-ACK or data both ways) */
+    gboolean answered; /* the core was told (SYN-ACK or data both ways) */
     gint64 last_ts_us, closed_ts_us;
     ScTcpTable *table;
 };
 
 struct ScTcpTable {
     ScDecoder *dec;
-    GHashTable *conns;     /* ScEndpointPair* (inside the value's storage) → ScTcpConn* */
+    GHashTable *conns; /* ScEndpointPair* (inside the value's storage) → ScTcpConn* */
     gsize ooo_total;
     gint64 now_us, next_sweep_us;
 };
@@ -107,7 +107,8 @@ sc_tcp_table_new (ScDecoder *dec)
 {
     ScTcpTable *t = g_new0 (ScTcpTable, 1);
     t->dec = dec;
-    t->conns = g_hash_table_new_full (sc_endpoint_pair_hash, sc_endpoint_pair_equal, NULL, entry_free);
+    t->conns =
+        g_hash_table_new_full (sc_endpoint_pair_hash, sc_endpoint_pair_equal, NULL, entry_free);
     return t;
 }
 
@@ -148,8 +149,8 @@ static void
 on_junk (gpointer user, gsize len, guint32 frame, gint64 ts_us, guint32 prev_frame)
 {
     ScTcpDir *d = user;
-    sc_core_stream_junk (d->conn->table->dec->core, d->conn->core, d->index == 0, len, frame,
-                         ts_us, prev_frame);
+    sc_core_stream_junk (d->conn->table->dec->core, d->conn->core, d->index == 0, len, frame, ts_us,
+                         prev_frame);
 }
 
 static void
@@ -244,8 +245,8 @@ skip_gap (ScTcpTable *t, ScTcpDir *d)
 }
 
 static void
-queue_segment (ScTcpTable *t, ScTcpDir *d, guint32 seq, const guint8 *p, gsize len,
-               guint32 frame, gint64 ts_us)
+queue_segment (ScTcpTable *t, ScTcpDir *d, guint32 seq, const guint8 *p, gsize len, guint32 frame,
+               gint64 ts_us)
 {
     if (t->ooo_total + len > SC_TCP_OOO_TOTAL_MAX) {
         t->dec->stats.tcp_ooo_dropped += len;

@@ -23,8 +23,7 @@ typedef struct {
     gboolean list_rules;
 } ScOptions;
 
-static void
-usage_error (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+static void usage_error (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 
 static void
 usage_error (const char *fmt, ...)
@@ -62,8 +61,8 @@ select_rules (ScConfig *cfg, const char *list, gboolean enable)
 static gboolean
 is_capture_name (const char *name)
 {
-    static const char *const exts[] = {".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz",
-                                       ".cap.gz"};
+    static const char *const exts[] = {".pcap",    ".pcapng",    ".cap",
+                                       ".pcap.gz", ".pcapng.gz", ".cap.gz"};
     for (guint i = 0; i < G_N_ELEMENTS (exts); i++)
         if (g_str_has_suffix (name, exts[i]))
             return TRUE;
@@ -177,7 +176,8 @@ main (int argc, char **argv)
         {"list-rules", 0, 0, G_OPTION_ARG_NONE, &o.list_rules, "list the rules and exit", NULL},
         {"version", 0, 0, G_OPTION_ARG_NONE, &o.version, "print the version and exit", NULL},
         {NULL}};
-    g_autoptr (GOptionContext) ctx = g_option_context_new ("PATH... - audit SIP transport behaviour");
+    g_autoptr (GOptionContext) ctx =
+        g_option_context_new ("PATH... - audit SIP transport behaviour");
     g_option_context_add_main_entries (ctx, entries, NULL);
     g_option_context_set_description (
         ctx, "PATH is a pcap/pcapng file (gzip allowed), a directory (searched recursively) or -\n"
@@ -198,8 +198,9 @@ main (int argc, char **argv)
     }
     /* Options of CONTRACT.md that this version does not implement yet are refused, not ignored. */
     if (o.ring || o.keylog || o.config) {
-        usage_error ("%s is not available in this version",
-                     o.ring ? "--ring" : o.keylog ? "--keylog" : "--config");
+        usage_error ("%s is not available in this version", o.ring     ? "--ring"
+                                                            : o.keylog ? "--keylog"
+                                                                       : "--config");
         return EXIT_USAGE;
     }
     const char *format = o.format ? o.format : "text";

@@ -132,7 +132,8 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
     core->live_conns = g_hash_table_new (g_direct_hash, g_direct_equal);
     core->attempts = g_hash_table_new_full (sc_endpoint_hash, sc_endpoint_key_equal, g_free,
                                             (GDestroyNotify)sc_conn_unref);
-    core->udp_failed = g_hash_table_new_full (sc_endpoint_hash, sc_endpoint_key_equal, g_free, NULL);
+    core->udp_failed =
+        g_hash_table_new_full (sc_endpoint_hash, sc_endpoint_key_equal, g_free, NULL);
     core->scratch = g_string_sized_new (256);
     core->key = g_string_sized_new (128);
     core->expected = g_string_sized_new (64);
@@ -167,7 +168,9 @@ sc_core_report (ScCore *core, ScRuleId rule, ScConn *conn, gint64 ts_us, guint n
     va_start (ap, fmt);
     g_string_vprintf (core->scratch, fmt, ap);
     va_end (ap);
-    ScFinding f = {.rule = rule, .ts_us = ts_us, .conn_id = conn ? conn->id : 0,
+    ScFinding f = {.rule = rule,
+                   .ts_us = ts_us,
+                   .conn_id = conn ? conn->id : 0,
                    .message = core->scratch->str};
     f.n_frames = MIN (n_frames, SC_FINDING_MAX_FRAMES);
     memcpy (f.frames, frames, f.n_frames * sizeof (guint32));
@@ -211,8 +214,7 @@ udp_flow_for (ScCore *core, const ScMsgEvent *ev)
         /* Full: end the idle ones now rather than grow without bound. */
         g_hash_table_foreach_remove (core->udp_flows, udp_flow_idle, core);
     }
-    c = conn_new (core, SC_TRANSPORT_UDP, &ev->src, &ev->dst, SC_INITIATOR_A, ev->frame,
-                  ev->ts_us);
+    c = conn_new (core, SC_TRANSPORT_UDP, &ev->src, &ev->dst, SC_INITIATOR_A, ev->frame, ev->ts_us);
     g_hash_table_insert (core->udp_flows, g_memdup2 (&key, sizeof key), c);
     return c;
 }
@@ -281,8 +283,8 @@ sc_core_attempt_from (ScCore *core, const ScEndpoint *dst, const ScEndpoint *src
 }
 
 gboolean
-sc_core_fallback_allowed (ScCore *core, ScTransport transport, const ScEndpoint *dst,
-                          guint32 after, guint32 before, gint64 before_ts_us)
+sc_core_fallback_allowed (ScCore *core, ScTransport transport, const ScEndpoint *dst, guint32 after,
+                          guint32 before, gint64 before_ts_us)
 {
     if (transport == SC_TRANSPORT_UDP) {
         guint32 frame = GPOINTER_TO_UINT (g_hash_table_lookup (core->udp_failed, dst));
@@ -423,10 +425,14 @@ sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsiz
     gboolean from_a = ev->conn ? ev->from_a : sc_endpoint_equal (&ev->src, &conn->a);
     sc_conn_note_message (core, conn, ev, msg.is_request, from_a);
 
-    ScMessageFacts facts = {.frame = ev->frame, .conn_id = conn->id,
-                            .is_request = msg.is_request, .src = ev->src, .dst = ev->dst,
+    ScMessageFacts facts = {.frame = ev->frame,
+                            .conn_id = conn->id,
+                            .is_request = msg.is_request,
+                            .src = ev->src,
+                            .dst = ev->dst,
                             .transport = conn->transport,
-                            .initiator = conn->initiator, .initiator_ep = conn->a};
+                            .initiator = conn->initiator,
+                            .initiator_ep = conn->a};
     if (conn->transport != SC_TRANSPORT_UDP && conn->initiator == SC_INITIATOR_A) {
         facts.direction_known = TRUE;
         facts.backward = !from_a;

@@ -24,12 +24,12 @@ typedef enum {
 
 /* Tunables (RULES.md "Deadlines and tunables"). sc_config_init() sets the RFC defaults. */
 typedef struct {
-    guint t1_ms;               /* RFC 3261 T1, 500 ms */
-    guint udp_max_sip_bytes;   /* PRAC-001/004 threshold, 1300 B */
-    guint txn_max;             /* cap on live transactions; oldest evicted beyond it */
-    guint udp_flow_idle_s;     /* a UDP flow with no packet for this long is ended */
-    guint udp_flow_max;        /* cap on live UDP flows */
-    guint route_uri_max;       /* cap on remembered Record-Route/Path URIs (PRAC-002) */
+    guint t1_ms;             /* RFC 3261 T1, 500 ms */
+    guint udp_max_sip_bytes; /* PRAC-001/004 threshold, 1300 B */
+    guint txn_max;           /* cap on live transactions; oldest evicted beyond it */
+    guint udp_flow_idle_s;   /* a UDP flow with no packet for this long is ended */
+    guint udp_flow_max;      /* cap on live UDP flows */
+    guint route_uri_max;     /* cap on remembered Record-Route/Path URIs (PRAC-002) */
     gboolean enabled[SC_RULE_COUNT];
 } ScConfig;
 
@@ -46,10 +46,10 @@ typedef struct {
     guint messages;
     guint requests_from_a, requests_from_b;
     guint keepalives;
-    gboolean closed;          /* FIN or RST seen */
+    gboolean closed; /* FIN or RST seen */
     gboolean reset;
     guint32 close_frame;
-    const char *klass;        /* "uni-ephemeral", "bi-ephemeral", "persistent", "unknown" */
+    const char *klass; /* "uni-ephemeral", "bi-ephemeral", "persistent", "unknown" */
 } ScConnFacts;
 
 /* Facts about one SIP message (for the plugin's per-message subtree). Valid during the
@@ -58,48 +58,48 @@ typedef struct {
     guint32 frame;
     guint conn_id;
     gboolean is_request;
-    gboolean backward;          /* sent by the acceptor of a connection with known initiator */
+    gboolean backward; /* sent by the acceptor of a connection with known initiator */
     gboolean direction_known;
-    ScEndpoint src, dst;        /* as the message travelled */
-    ScTransport transport;      /* of the connection or flow */
+    ScEndpoint src, dst;   /* as the message travelled */
+    ScTransport transport; /* of the connection or flow */
     ScInitiator initiator;
-    ScEndpoint initiator_ep;    /* endpoint a: the opener (UDP: the first sender) */
-    guint32 request_frame;      /* responses: the request's frame, 0 when not captured */
-    const char *expected_dest;  /* responses: RULES.md expected destination, NULL if none */
+    ScEndpoint initiator_ep;   /* endpoint a: the opener (UDP: the first sender) */
+    guint32 request_frame;     /* responses: the request's frame, 0 when not captured */
+    const char *expected_dest; /* responses: RULES.md expected destination, NULL if none */
 } ScMessageFacts;
 
 /* One CRLF keep-alive on a stream (RFC 5626 §3.5.1, §4.4.1). Valid during the callback only. */
 typedef struct {
     guint32 frame;
     guint conn_id;
-    const char *kind;     /* "crlf-ping", "crlf-pong", "crlf-unsolicited" */
-    gint64 interval_us;   /* pings: since the same sender's previous ping; -1 for the first */
-    gint64 latency_us;    /* pongs: since their ping; -1 otherwise */
-    guint32 ping_frame;   /* pongs: the ping's frame; 0 otherwise */
+    const char *kind;   /* "crlf-ping", "crlf-pong", "crlf-unsolicited" */
+    gint64 interval_us; /* pings: since the same sender's previous ping; -1 for the first */
+    gint64 latency_us;  /* pongs: since their ping; -1 otherwise */
+    guint32 ping_frame; /* pongs: the ping's frame; 0 otherwise */
 } ScKeepaliveFacts;
 
 typedef struct {
     void (*finding) (const ScFinding *finding, gpointer user);
     void (*connection) (const ScConnFacts *conn, gpointer user);
-    void (*message) (const ScMessageFacts *msg, gpointer user); /* nullable */
+    void (*message) (const ScMessageFacts *msg, gpointer user);    /* nullable */
     void (*keepalive) (const ScKeepaliveFacts *ka, gpointer user); /* nullable */
 } ScSink;
 
 /* A SIP message as the front end delivers it: one datagram, or one message framed out of a
  * stream (Content-Length framing done by the front end). */
 typedef struct {
-    guint32 frame;          /* frame completing the message (last IP fragment / TCP segment) */
+    guint32 frame; /* frame completing the message (last IP fragment / TCP segment) */
     gint64 ts_us;
-    ScTransport transport;  /* what it travelled on: UDP, TCP, or TLS (decrypted) */
+    ScTransport transport; /* what it travelled on: UDP, TCP, or TLS (decrypted) */
     ScEndpoint src, dst;
-    ScConn *conn;           /* streams: from sc_core_stream_open(); UDP: NULL (the core keys
-                               flows by 5-tuple itself) */
-    gboolean from_a;        /* streams: sent by endpoint a of @conn */
-    gsize wire_len;         /* UDP: payload length per the UDP header (≥ captured bytes) */
+    ScConn *conn;            /* streams: from sc_core_stream_open(); UDP: NULL (the core keys
+                                flows by 5-tuple itself) */
+    gboolean from_a;         /* streams: sent by endpoint a of @conn */
+    gsize wire_len;          /* UDP: payload length per the UDP header (≥ captured bytes) */
     gboolean captured_short; /* snaplen cut: the message's tail is missing from the capture */
     gboolean ip_fragmented;
-    gboolean stream_cut;    /* streams: the sender closed before the announced body arrived */
-    guint32 cut_frame;      /* the FIN/RST frame when stream_cut */
+    gboolean stream_cut; /* streams: the sender closed before the announced body arrived */
+    guint32 cut_frame;   /* the FIN/RST frame when stream_cut */
 } ScMsgEvent;
 
 /* Returns: (transfer full): a core reporting to @sink (copied) with @user. @cfg is copied. */

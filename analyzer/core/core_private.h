@@ -6,22 +6,22 @@
 #include "sip_msg.h"
 
 struct ScConn {
-    guint refcount;          /* the front end (streams) or the flow table (UDP), plus txns */
-    guint id;                /* 0 until it carries SIP */
+    guint refcount; /* the front end (streams) or the flow table (UDP), plus txns */
+    guint id;       /* 0 until it carries SIP */
     ScTransport transport;
     ScEndpoint a, b;
     ScInitiator initiator;
     guint32 first_frame, last_frame;
     gint64 first_ts_us, last_ts_us;
-    gint64 max_idle_us;      /* longest silence between two events seen on it */
+    gint64 max_idle_us; /* longest silence between two events seen on it */
     guint messages;
     guint requests_from_a, requests_from_b;
     guint keepalives;
-    gboolean established;    /* answered (SYN-ACK), or data seen both ways */
+    gboolean established; /* answered (SYN-ACK), or data seen both ways */
     gboolean closed, reset, closed_by_a;
     guint32 close_frame;
     gint64 close_ts_us;
-    gboolean reported;       /* facts already given to the sink */
+    gboolean reported; /* facts already given to the sink */
     /* CRLF keep-alives, per sender (0 = a, 1 = b). */
     gint64 last_ping_ts_us[2];
     guint32 last_ping_frame[2];
@@ -44,8 +44,8 @@ typedef struct {
 typedef struct {
     gboolean valid;
     ScTransport transport;
-    char *host;            /* (owned) sent-by host */
-    guint16 port;          /* 0 = absent */
+    char *host;   /* (owned) sent-by host */
+    guint16 port; /* 0 = absent */
     gboolean host_is_ip;
     ScEndpoint host_ip;
     gboolean has_rport, rport_has_value;
@@ -55,13 +55,13 @@ typedef struct {
 } ScTxnVia;
 
 typedef struct {
-    char *key;             /* (owned) the hash key, see sc_txn_key() */
+    char *key; /* (owned) the hash key, see sc_txn_key() */
     ScTxnCopy copies[SC_TXN_MAX_COPIES];
     guint n_copies;
-    guint32 frame;         /* first transmission */
+    guint32 frame; /* first transmission */
     gint64 ts_us, last_ts_us;
     ScTxnVia via;
-    gboolean via007;       /* the request's top Via lies about the transport: SYM skipped */
+    gboolean via007; /* the request's top Via lies about the transport: SYM skipped */
     gboolean is_invite;
     gboolean final_seen;
     guint final_status;
@@ -82,16 +82,16 @@ struct ScCore {
     guint64 sip_messages;
     gint64 now_us;
     gint64 next_sweep_us;
-    GHashTable *udp_flows;   /* ScEndpointPair* → ScConn* */
-    GHashTable *txns;        /* char* key → ScTxn* */
-    GHashTable *route_uris;  /* char* → NULL: Record-Route/Path URIs already reported */
-    GHashTable *invite_2xx;  /* "callid\1cseq" → NULL: INVITEs answered 2xx (PRAC-001 ACK) */
-    GHashTable *attempts;    /* ScEndpoint* far end → ScConn*: the latest connection attempt */
-    GHashTable *udp_failed;  /* ScEndpoint* → frame of an ICMP unreachable for a datagram to it */
-    GHashTable *live_conns;  /* ScConn* set: every connection whose facts are still due */
-    GString *scratch;        /* message text being built for a finding */
-    GString *key;            /* transaction key being built */
-    GString *expected;       /* expected destination of the response being judged */
+    GHashTable *udp_flows;  /* ScEndpointPair* → ScConn* */
+    GHashTable *txns;       /* char* key → ScTxn* */
+    GHashTable *route_uris; /* char* → NULL: Record-Route/Path URIs already reported */
+    GHashTable *invite_2xx; /* "callid\1cseq" → NULL: INVITEs answered 2xx (PRAC-001 ACK) */
+    GHashTable *attempts;   /* ScEndpoint* far end → ScConn*: the latest connection attempt */
+    GHashTable *udp_failed; /* ScEndpoint* → frame of an ICMP unreachable for a datagram to it */
+    GHashTable *live_conns; /* ScConn* set: every connection whose facts are still due */
+    GString *scratch;       /* message text being built for a finding */
+    GString *key;           /* transaction key being built */
+    GString *expected;      /* expected destination of the response being judged */
     guint64 txn_evicted;
 };
 
@@ -141,8 +141,8 @@ gboolean sc_txn_first_report (ScTxn *txn, ScRuleId rule, guint status);
 /* One request, first transmission only (rules_via.c, rules_prac.c). */
 void sc_rules_via_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn,
                            ScTxn *txn);
-void sc_rules_prac_message (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev,
-                            ScConn *conn, ScTxn *txn);
+void sc_rules_prac_message (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn,
+                            ScTxn *txn);
 /* Via parameters the server wrote (response top Via or forwarded copy's second Via). */
 void sc_rules_via_server_view (ScCore *core, ScTxn *txn, const ScVia *server_via,
                                const ScMsgEvent *ev, ScConn *conn);
@@ -150,5 +150,4 @@ void sc_rules_via_server_view (ScCore *core, ScTxn *txn, const ScVia *server_via
 void sc_rules_sym_response (ScCore *core, ScTxn *txn, const ScSipMsg *msg, const ScMsgEvent *ev,
                             ScConn *conn, GString *expected);
 /* Framing (rules_frame.c). */
-void sc_rules_frame_message (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev,
-                             ScConn *conn);
+void sc_rules_frame_message (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn);

@@ -63,9 +63,8 @@ sc_ip_is_private (const ScEndpoint *ep)
 {
     const guint8 *a = ep->addr;
     if (ep->family == 4) {
-        return a[0] == 10 || (a[0] == 172 && (a[1] & 0xF0) == 16) ||
-               (a[0] == 192 && a[1] == 168) || (a[0] == 100 && (a[1] & 0xC0) == 64) ||
-               (a[0] == 169 && a[1] == 254) || a[0] == 127;
+        return a[0] == 10 || (a[0] == 172 && (a[1] & 0xF0) == 16) || (a[0] == 192 && a[1] == 168) ||
+               (a[0] == 100 && (a[1] & 0xC0) == 64) || (a[0] == 169 && a[1] == 254) || a[0] == 127;
     }
     if (ep->family == 6) {
         static const guint8 loopback[16] = {[15] = 1};

@@ -12,8 +12,11 @@ sc_core_stream_crlf (ScCore *core, ScConn *conn, gboolean from_a, gsize count, g
         return; /* not a SIP stream (yet): CRLFs mean nothing here */
     int me = from_a ? 0 : 1, peer = 1 - me;
     gsize pairs = count / 2;
-    ScKeepaliveFacts ka = {.frame = frame, .conn_id = conn->id, .kind = "crlf-unsolicited",
-                           .interval_us = -1, .latency_us = -1};
+    ScKeepaliveFacts ka = {.frame = frame,
+                           .conn_id = conn->id,
+                           .kind = "crlf-unsolicited",
+                           .interval_us = -1,
+                           .latency_us = -1};
     if (count % 2 == 0 && pairs >= 2 && pairs % 2 == 0) {
         ka.kind = "crlf-ping";
         if (conn->last_ping_frame[me])

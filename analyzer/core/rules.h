@@ -19,7 +19,7 @@ typedef enum {
 } ScRuleId;
 
 typedef struct {
-    const char *id;        /* "SYM-001" */
+    const char *id; /* "SYM-001" */
     ScSeverity severity;
     const char *reference; /* "RFC 3581 §4" */
     const char *title;
@@ -44,8 +44,8 @@ typedef struct {
     ScRuleId rule;
     guint32 frames[SC_FINDING_MAX_FRAMES];
     guint n_frames;
-    gint64 ts_us;       /* capture time of frames[0], µs since the epoch */
-    guint conn_id;      /* connection / UDP flow id of frames[0]; 0 when none */
+    gint64 ts_us;  /* capture time of frames[0], µs since the epoch */
+    guint conn_id; /* connection / UDP flow id of frames[0]; 0 when none */
     const char *message;
 } ScFinding;
 

@@ -18,8 +18,7 @@ size_exempt (ScCore *core, const ScSipMsg *msg)
     if (!sc_sv_eq_ci (msg->method, "ACK"))
         return FALSE;
     g_autofree char *key = g_strdup_printf ("%.*s|%u", (int)msg->call_id.len,
-                                            msg->call_id.p ? msg->call_id.p : "",
-                                            msg->cseq_number);
+                                            msg->call_id.p ? msg->call_id.p : "", msg->cseq_number);
     return !g_hash_table_contains (core->invite_2xx, key);
 }
 
@@ -34,8 +33,7 @@ udp_retry_after_tcp (ScCore *core, const ScMsgEvent *ev)
 }
 
 static void
-collect_route_uris (ScCore *core, const ScSipUri *uris, guint n, const char *header,
-                    GString *fresh)
+collect_route_uris (ScCore *core, const ScSipUri *uris, guint n, const char *header, GString *fresh)
 {
     for (guint i = 0; i < n; i++) {
         if (!uris[i].host_is_ip)

@@ -23,8 +23,8 @@ report (ScCore *core, ScTxn *txn, ScRuleId rule, const ScSipMsg *msg, const ScMs
     if (!sc_txn_first_report (txn, rule, msg->status))
         return;
     guint32 frames[] = {ev->frame, txn->frame, extra};
-    sc_core_report (core, rule, conn, ev->ts_us, 2 + n_extra, frames, "%u response %s",
-                    msg->status, text);
+    sc_core_report (core, rule, conn, ev->ts_us, 2 + n_extra, frames, "%u response %s", msg->status,
+                    text);
 }
 
 static void
@@ -67,8 +67,9 @@ sym_udp (ScCore *core, ScTxn *txn, const ScSipMsg *msg, const ScMsgEvent *ev, Sc
     gboolean inside = rv->host_is_ip && sc_ip_is_private (&txn->copies[0].src) &&
                       !sc_ip_is_private (&rv->host_ip);
     if (forced && !inside) {
-        text = g_strdup_printf ("sent to the source port %s without rport asked; sent-by port is %u",
-                                sc_endpoint_format (&ev->dst, got), sent_by_port (rv));
+        text =
+            g_strdup_printf ("sent to the source port %s without rport asked; sent-by port is %u",
+                             sc_endpoint_format (&ev->dst, got), sent_by_port (rv));
         report (core, txn, SC_RULE_SYM_006, msg, ev, conn, 0, 0, text);
         g_clear_pointer (&text, g_free);
     }

@@ -108,8 +108,7 @@ sc_rules_via_server_view (ScCore *core, ScTxn *txn, const ScVia *sv, const ScMsg
         gboolean inside = capture_inside_nat (s, rv, &w);
         if (!sv->rport_valid || sv->rport == s->port || inside || rv->rport_has_value)
             via002 = FALSE;
-        if (!sv->has_received || !sv->received_is_ip || sc_ip_equal (&sv->received_ip, s) ||
-            inside)
+        if (!sv->has_received || !sv->received_is_ip || sc_ip_equal (&sv->received_ip, s) || inside)
             via003 = FALSE;
         /* §18.2.1: received is required for a domain sent-by, or an IP ≠ the source. */
         gboolean needs_received = !rv->host_is_ip;

@@ -10,17 +10,17 @@
 
 G_BEGIN_DECLS
 
-#define SC_SIP_MAX_VIAS 8    /* values kept; more are counted in via_count */
+#define SC_SIP_MAX_VIAS 8 /* values kept; more are counted in via_count */
 #define SC_SIP_MAX_ROUTE_URIS 8
 
 typedef struct {
     gboolean valid;               /* parsed; FALSE for a malformed value */
     ScStrView protocol_transport; /* "UDP", "TCP", "TLS", "WS", ... as written */
     ScTransport transport;
-    ScStrView host;       /* sent-by host, IPv6 without brackets */
-    guint16 port;         /* sent-by port; 0 when absent */
+    ScStrView host; /* sent-by host, IPv6 without brackets */
+    guint16 port;   /* sent-by port; 0 when absent */
     gboolean host_is_ip;
-    ScEndpoint host_ip;   /* valid when host_is_ip (port = sent-by port or 0) */
+    ScEndpoint host_ip; /* valid when host_is_ip (port = sent-by port or 0) */
     ScStrView branch;
     gboolean has_rport;
     gboolean rport_has_value; /* "rport=..." (the value may still be invalid) */
@@ -41,9 +41,9 @@ typedef struct {
 
 /* A name-addr or addr-spec URI from Route, Record-Route, Path or Contact. */
 typedef struct {
-    ScStrView uri;   /* the URI without angle brackets */
-    ScStrView host;  /* host part, IPv6 without brackets */
-    guint16 port;    /* 0 when absent */
+    ScStrView uri;  /* the URI without angle brackets */
+    ScStrView host; /* host part, IPv6 without brackets */
+    guint16 port;   /* 0 when absent */
     gboolean host_is_ip;
     gboolean sips;
     gboolean lr;
@@ -51,12 +51,12 @@ typedef struct {
 
 typedef struct {
     gboolean is_request;
-    ScStrView method;        /* request method */
+    ScStrView method; /* request method */
     ScStrView request_uri;
-    guint status;            /* response status code */
+    guint status; /* response status code */
 
     ScVia vias[SC_SIP_MAX_VIAS];
-    guint via_count;         /* all Via values seen, may exceed SC_SIP_MAX_VIAS */
+    guint via_count;             /* all Via values seen, may exceed SC_SIP_MAX_VIAS */
     gboolean any_via_keep_value; /* some Via value (any position) has keep=N */
 
     ScStrView call_id;
@@ -76,16 +76,16 @@ typedef struct {
     guint path_count;
     ScSipUri route[SC_SIP_MAX_ROUTE_URIS];
     guint route_count;
-    ScStrView contact;        /* first Contact header value, raw */
+    ScStrView contact; /* first Contact header value, raw */
 
-    ScStrView require;        /* raw values of the first header line of each */
+    ScStrView require; /* raw values of the first header line of each */
     ScStrView supported;
     gboolean has_flow_timer;
     guint32 flow_timer_s;
 
     gboolean headers_unterminated; /* the data ended before the empty line */
-    gsize header_len;         /* start line + headers + the empty line */
-    gsize body_len;           /* bytes present after the headers */
+    gsize header_len;              /* start line + headers + the empty line */
+    gsize body_len;                /* bytes present after the headers */
 } ScSipMsg;
 
 typedef enum {

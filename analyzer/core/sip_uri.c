@@ -1,7 +1,7 @@
 /* sip_uri.c — SIP URI host/port/parameter extraction (RFC 3261 §19.1, §25) and generic
  * ";name=value" parameter lookup. Only what the rules need: next-hop host, port, lr, sips. */
-#include "sip_msg.h"
 #include "sip_lex.h"
+#include "sip_msg.h"
 
 #include <string.h>
 

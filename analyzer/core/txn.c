@@ -140,8 +140,8 @@ sc_txn_add_copy (ScTxn *txn, const ScMsgEvent *ev, ScConn *conn)
     txn->last_ts_us = MAX (txn->last_ts_us, ev->ts_us);
     for (guint i = 0; i < txn->n_copies; i++) {
         const ScTxnCopy *c = &txn->copies[i];
-        if (c->conn == conn && c->transport == ev->transport && sc_endpoint_equal (&c->src, &ev->src) &&
-            sc_endpoint_equal (&c->dst, &ev->dst))
+        if (c->conn == conn && c->transport == ev->transport &&
+            sc_endpoint_equal (&c->src, &ev->src) && sc_endpoint_equal (&c->dst, &ev->dst))
             return;
     }
     if (txn->n_copies == SC_TXN_MAX_COPIES)

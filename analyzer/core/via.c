@@ -73,8 +73,7 @@ parse_one (ScStrView v, ScVia *via)
 {
     memset (via, 0, sizeof *via);
     gsize i = expect (v, 0, "SIP");
-    if (!i || !(i = expect (v, i, "/")) || !(i = expect (v, i, "2.0")) ||
-        !(i = expect (v, i, "/")))
+    if (!i || !(i = expect (v, i, "/")) || !(i = expect (v, i, "2.0")) || !(i = expect (v, i, "/")))
         return FALSE;
     i = skip_lws (v, i);
     gsize ts = i;

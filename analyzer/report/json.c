@@ -52,14 +52,13 @@ connection_json (GString *out, const ScConnFacts *c)
                             c->id, sc_transport_name (c->transport), sc_endpoint_format (&c->a, a),
                             sc_endpoint_format (&c->b, b),
                             c->initiator == SC_INITIATOR_A ? "a" : "unknown", c->first_frame,
-                            c->last_frame, c->klass, c->messages, c->keepalives,
-                            c->requests_from_a, c->requests_from_b);
+                            c->last_frame, c->klass, c->messages, c->keepalives, c->requests_from_a,
+                            c->requests_from_b);
     if (c->closed)
         g_string_append_printf (out, "{\"kind\": \"%s\", \"frame\": %u}}",
                                 c->reset ? "reset" : "closed", c->close_frame);
     else
-        g_string_append (out, c->transport == SC_TRANSPORT_UDP ? "null}"
-                                                               : "{\"kind\": \"open\"}}");
+        g_string_append (out, c->transport == SC_TRANSPORT_UDP ? "null}" : "{\"kind\": \"open\"}}");
 }
 
 static void
@@ -90,8 +89,8 @@ file_head_json (GString *out, const ScFileReport *f)
     g_string_append (out, "\"path\": ");
     json_text (out, f->path);
     g_string_append_printf (out,
-                            ", \"packets\": %" G_GUINT64_FORMAT ", \"sip_messages\": %" G_GUINT64_FORMAT
-                            ", \"errors\": [",
+                            ", \"packets\": %" G_GUINT64_FORMAT
+                            ", \"sip_messages\": %" G_GUINT64_FORMAT ", \"errors\": [",
                             f->packets, f->sip_messages);
     for (guint i = 0; i < f->errors->len; i++) {
         if (i)
@@ -129,14 +128,13 @@ sc_report_json (const ScReport *report, GString *out)
     }
     guint64 counts[3];
     sc_report_count (report, counts);
-    g_string_append_printf (out,
-                            "%s],\n  \"totals\": {\"files\": %u, \"packets\": %" G_GUINT64_FORMAT
-                            ", \"sip_messages\": %" G_GUINT64_FORMAT ", \"error\": %" G_GUINT64_FORMAT
-                            ", \"warning\": %" G_GUINT64_FORMAT ", \"info\": %" G_GUINT64_FORMAT
-                            "}\n}\n",
-                            report->files->len ? "\n  " : "", report->files->len, packets, messages,
-                            counts[SC_SEVERITY_ERROR], counts[SC_SEVERITY_WARNING],
-                            counts[SC_SEVERITY_INFO]);
+    g_string_append_printf (
+        out,
+        "%s],\n  \"totals\": {\"files\": %u, \"packets\": %" G_GUINT64_FORMAT
+        ", \"sip_messages\": %" G_GUINT64_FORMAT ", \"error\": %" G_GUINT64_FORMAT
+        ", \"warning\": %" G_GUINT64_FORMAT ", \"info\": %" G_GUINT64_FORMAT "}\n}\n",
+        report->files->len ? "\n  " : "", report->files->len, packets, messages,
+        counts[SC_SEVERITY_ERROR], counts[SC_SEVERITY_WARNING], counts[SC_SEVERITY_INFO]);
 }
 
 void

@@ -16,17 +16,17 @@ typedef struct {
 } ScReportFinding;
 
 typedef struct {
-    char *path;              /* owned */
+    char *path; /* owned */
     guint64 packets;
     guint64 sip_messages;
-    GPtrArray *errors;       /* char*, owned: one-line read errors */
-    GArray *connections;     /* ScConnFacts (klass points to static strings) */
-    GArray *findings;        /* ScReportFinding */
-    gboolean usable;         /* at least the file header could be read */
+    GPtrArray *errors;   /* char*, owned: one-line read errors */
+    GArray *connections; /* ScConnFacts (klass points to static strings) */
+    GArray *findings;    /* ScReportFinding */
+    gboolean usable;     /* at least the file header could be read */
 } ScFileReport;
 
 typedef struct {
-    GPtrArray *files;        /* ScFileReport*, owned */
+    GPtrArray *files; /* ScFileReport*, owned */
 } ScReport;
 
 ScReport *sc_report_new (void);

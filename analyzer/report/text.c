@@ -7,7 +7,8 @@ sc_report_text (const ScReport *report, GString *out)
 {
     for (guint i = 0; i < report->files->len; i++) {
         const ScFileReport *f = report->files->pdata[i];
-        g_string_append_printf (out, "%s: %" G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT
+        g_string_append_printf (out,
+                                "%s: %" G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT
                                 " SIP messages, %u connections/flows, %u findings\n",
                                 f->path, f->packets, f->sip_messages, f->connections->len,
                                 f->findings->len);
@@ -30,7 +31,8 @@ sc_report_text (const ScReport *report, GString *out)
     }
     guint64 counts[3];
     sc_report_count (report, counts);
-    g_string_append_printf (out, "total: %u files, %" G_GUINT64_FORMAT " errors, %" G_GUINT64_FORMAT
+    g_string_append_printf (out,
+                            "total: %u files, %" G_GUINT64_FORMAT " errors, %" G_GUINT64_FORMAT
                             " warnings, %" G_GUINT64_FORMAT " info\n",
                             report->files->len, counts[SC_SEVERITY_ERROR],
                             counts[SC_SEVERITY_WARNING], counts[SC_SEVERITY_INFO]);

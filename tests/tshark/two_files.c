@@ -97,7 +97,8 @@ pass (epan_t *epan, const char *path, gboolean first, GString *out)
                         out, " %s", fvalue_get_string (&((field_info *)rules->pdata[i])->value));
                 for (guint i = 0; conns && i < conns->len; i++)
                     g_string_append_printf (
-                        out, " conn=%u", fvalue_get_uinteger (&((field_info *)conns->pdata[i])->value));
+                        out, " conn=%u",
+                        fvalue_get_uinteger (&((field_info *)conns->pdata[i])->value));
                 g_string_append_c (out, '\n');
             }
         }
