@@ -97,6 +97,17 @@ run --rules NOPE-001 "$good"
 check "unknown rule ID: exit 2" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "unknown rule ID"'
 run --format html "$good"
 check "--format html refused clearly" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "not available in this version"'
+printf '[sipconn]\nudp_max_sip_bytes = 2000\n' >"$tmp/jumbo.conf"
+run --config "$tmp/jumbo.conf" --format json "$samples/synthetic/prac001-fire.pcap"
+check "--config raises the UDP limit: no PRAC-001" '[ $rc -eq 0 ] && ! printf "%s" "$out" | grep -q PRAC-001'
+run --format json "$samples/synthetic/prac001-fire.pcap"
+check "without it PRAC-001 fires" 'printf "%s" "$out" | grep -q PRAC-001'
+printf '[sipconn]\nudp_max_sip_byte = 2000\n' >"$tmp/typo.conf"
+run --config "$tmp/typo.conf" "$good"
+check "--config with an unknown key: exit 2 naming file and key" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "typo.conf: unknown key .udp_max_sip_byte."'
+printf '[sipconn]\nt1_ms = soon\n' >"$tmp/bad.conf"
+run --config "$tmp/bad.conf" "$good"
+check "--config with a bad value: exit 2" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "t1_ms must be a number"'
 run --ring "$good"
 check "--ring refused clearly" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "not available"'
 run --format ndjson "$good"

@@ -1,0 +1,9 @@
+/* config.h — the audit's --config file (GKeyFile) into an ScConfig. */
+#pragma once
+
+#include "core.h"
+
+/* Reads @path into @cfg (already holding the defaults). Group [sipconn], keys: t1_ms,
+ * udp_max_sip_bytes, txn_max, udp_flow_idle_s, udp_flow_max. An unknown group or key, or a
+ * value out of range, is an error naming the file: a typo must not pass silently. */
+gboolean sc_config_load (ScConfig *cfg, const char *path, GError **error);
