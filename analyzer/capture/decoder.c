@@ -32,14 +32,13 @@ sc_decoder_free (ScDecoder *dec)
 }
 
 const ScDecoderStats *
-sc_decoder_stats (const ScDecoder *dec)
+sc_decoder_stats (ScDecoder *dec)
 {
     const ScDefragStats *f = sc_defrag_stats (dec->defrag);
-    ScDecoderStats *s = (ScDecoderStats *)&dec->stats;
-    s->frag_completed = f->completed;
-    s->frag_expired = f->expired;
-    s->frag_evicted = f->evicted;
-    return s;
+    dec->stats.frag_completed = f->completed;
+    dec->stats.frag_expired = f->expired;
+    dec->stats.frag_evicted = f->evicted;
+    return &dec->stats;
 }
 
 static void

@@ -31,6 +31,7 @@ void sc_decoder_packet (ScDecoder *dec, const ScPacket *pkt);
 /* End of input at capture time @ts_us: drains reassembly and settles the core. */
 void sc_decoder_finish (ScDecoder *dec, gint64 ts_us);
 
-const ScDecoderStats *sc_decoder_stats (const ScDecoder *dec);
+/* Returns: (transfer none): the counters, refreshed from the reassembly layers. */
+const ScDecoderStats *sc_decoder_stats (ScDecoder *dec);
 
 G_END_DECLS

@@ -55,8 +55,8 @@ conn_new (ScCore *core, ScTransport transport, const ScEndpoint *a, const ScEndp
     return c;
 }
 
-static void
-conn_touch (ScConn *c, guint32 frame, gint64 ts_us)
+void
+sc_conn_touch (ScConn *c, guint32 frame, gint64 ts_us)
 {
     if (ts_us > c->last_ts_us)
         c->max_idle_us = MAX (c->max_idle_us, ts_us - c->last_ts_us);
@@ -225,7 +225,7 @@ sc_conn_note_message (ScCore *core, ScConn *conn, const ScMsgEvent *ev, gboolean
 {
     if (conn->id == 0)
         conn->id = ++core->next_conn_id;
-    conn_touch (conn, ev->frame, ev->ts_us);
+    sc_conn_touch (conn, ev->frame, ev->ts_us);
     conn->messages++;
     if (request) {
         if (from_a)
@@ -311,7 +311,7 @@ sc_core_stream_close (ScCore *core, ScConn *conn, gboolean from_a, gboolean rese
     conn->close_frame = frame;
     conn->close_ts_us = ts_us;
     if (conn->id)
-        conn_touch (conn, frame, ts_us);
+        sc_conn_touch (conn, frame, ts_us);
 }
 
 void

@@ -105,6 +105,8 @@ void sc_core_report (ScCore *core, ScRuleId rule, ScConn *conn, gint64 ts_us, gu
 
 ScConn *sc_conn_ref (ScConn *conn);
 void sc_conn_unref (ScConn *conn);
+/* Activity on @conn at @frame: last frame and time, longest silence so far. */
+void sc_conn_touch (ScConn *conn, guint32 frame, gint64 ts_us);
 /* Gives @conn an id if it has none and counts the message. */
 void sc_conn_note_message (ScCore *core, ScConn *conn, const ScMsgEvent *ev, gboolean request,
                            gboolean from_a);

@@ -32,10 +32,7 @@ sc_core_stream_crlf (ScCore *core, ScConn *conn, gboolean from_a, gsize count, g
         conn->ping_pending[peer] = FALSE;
         conn->keepalives++;
     }
-    if (ts_us > conn->last_ts_us)
-        conn->max_idle_us = MAX (conn->max_idle_us, ts_us - conn->last_ts_us);
-    conn->last_ts_us = MAX (conn->last_ts_us, ts_us);
-    conn->last_frame = MAX (conn->last_frame, frame);
+    sc_conn_touch (conn, frame, ts_us);
     if (core->sink.keepalive)
         core->sink.keepalive (&ka, core->user);
 }

@@ -153,7 +153,32 @@ tag_of (ScStrView value)
     return SC_SV_EMPTY;
 }
 
-static void header_dispatch (ScStrView name, ScStrView value, gpointer data);
+/* The first Content-Length counts; a second one makes a malformed message either way. */
+static void
+note_content_length (ScStrView value, ScSipMsg *m)
+{
+    if (m->has_content_length)
+        return;
+    m->has_content_length = TRUE;
+    guint64 cl = 0;
+    gboolean ok = value.len > 0 && value.len <= 19;
+    for (gsize i = 0; ok && i < value.len; i++) {
+        if (!g_ascii_isdigit (value.p[i]))
+            ok = FALSE;
+        else
+            cl = cl * 10 + (guint64)(value.p[i] - '0');
+    }
+    m->content_length_valid = ok;
+    m->content_length = ok ? cl : 0;
+}
+
+/* The framer needs Content-Length only: Vias, URIs and the rest wait for the core's parse. */
+static void
+content_length_only (ScStrView name, ScStrView value, gpointer data)
+{
+    if (name_is (name, "Content-Length", "l"))
+        note_content_length (value, data);
+}
 
 gboolean
 sc_sip_find_content_length (const char *buf, gsize len, guint64 *value, gboolean *valid)
@@ -163,7 +188,7 @@ sc_sip_find_content_length (const char *buf, gsize len, guint64 *value, gboolean
     gssize sl = sc_sip_start_line_len (buf, len);
     if (sl <= 0)
         return FALSE;
-    walk_headers (buf, len, (gsize)sl, header_dispatch, &tmp);
+    walk_headers (buf, len, (gsize)sl, content_length_only, &tmp);
     *value = tmp.content_length;
     *valid = tmp.content_length_valid;
     return tmp.has_content_length;
@@ -188,19 +213,7 @@ header_dispatch (ScStrView name, ScStrView value, gpointer data)
             m->cseq_method = sc_sv_trim ((ScStrView){value.p + i, value.len - i});
         }
     } else if (name_is (name, "Content-Length", "l")) {
-        if (m->has_content_length)
-            return; /* the first one counts; a second is a malformed message either way */
-        m->has_content_length = TRUE;
-        guint64 cl = 0;
-        gboolean ok = value.len > 0 && value.len <= 19;
-        for (gsize i = 0; ok && i < value.len; i++) {
-            if (!g_ascii_isdigit (value.p[i]))
-                ok = FALSE;
-            else
-                cl = cl * 10 + (guint64)(value.p[i] - '0');
-        }
-        m->content_length_valid = ok;
-        m->content_length = ok ? cl : 0;
+        note_content_length (value, m);
     } else if (name_is (name, "From", "f")) {
         m->from_tag = tag_of (value);
     } else if (name_is (name, "To", "t")) {

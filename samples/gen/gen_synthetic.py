@@ -52,6 +52,13 @@ def sdp(size):
     return body[:size]
 
 
+def options_answered(n, ua, via, stamp):
+    """OPTIONS from @ua to the proxy and its 200 back to @ua, the server's Via written with
+    @stamp in place of the request's bare ';rport'."""
+    n.udp(ua, PROXY, request("OPTIONS", via))
+    n.udp(PROXY, ua, response(200, "OK", via.replace(";rport", stamp), "OPTIONS"))
+
+
 CASES = {}
 
 
@@ -214,18 +221,14 @@ def _(n):
 def _(n):
     ua = ("203.0.113.9", 40601)
     via = "SIP/2.0/UDP 203.0.113.9:5060;branch=z9hG4bK-v2;rport"
-    n.udp(ua, PROXY, request("OPTIONS", via))
-    n.udp(PROXY, ua, response(200, "OK", via.replace(";rport", ";received=203.0.113.9;rport=5060"),
-                              "OPTIONS"))
+    options_answered(n, ua, via, ";received=203.0.113.9;rport=5060")
 
 
 @case("via003-fire")
 def _(n):
     ua = ("198.51.100.7", 5060)
     via = "SIP/2.0/UDP 192.168.1.20:5060;branch=z9hG4bK-v3;rport"
-    n.udp(ua, PROXY, request("OPTIONS", via))
-    n.udp(PROXY, ua, response(200, "OK",
-                              via.replace(";rport", ";received=198.51.100.70;rport=5060"), "OPTIONS"))
+    options_answered(n, ua, via, ";received=198.51.100.70;rport=5060")
 
 
 @case("via003-inside-nat")
@@ -233,9 +236,7 @@ def _(n):
     # Capture inside the NAT: the UA's packet as it wrote it (S = sent-by), public W.
     ua = ("192.168.1.20", 5060)
     via = "SIP/2.0/UDP 192.168.1.20:5060;branch=z9hG4bK-v3n;rport"
-    n.udp(ua, PROXY, request("OPTIONS", via))
-    n.udp(PROXY, ua, response(200, "OK",
-                              via.replace(";rport", ";received=198.51.100.70;rport=40111"), "OPTIONS"))
+    options_answered(n, ua, via, ";received=198.51.100.70;rport=40111")
 
 
 @case("via002-inside-default-port")
@@ -244,9 +245,7 @@ def _(n):
     # (source = sent-by, whose port 5060 is the default, not written). Inside: not judged.
     ua = ("198.51.100.20", 5060)
     via = "SIP/2.0/UDP 198.51.100.20;branch=z9hG4bK-v2d;rport"
-    n.udp(ua, PROXY, request("OPTIONS", via))
-    n.udp(PROXY, ua, response(200, "OK",
-                              via.replace(";rport", ";received=203.0.113.99;rport=40111"), "OPTIONS"))
+    options_answered(n, ua, via, ";received=203.0.113.99;rport=40111")
 
 
 @case("via003-forwarded")
@@ -280,8 +279,7 @@ def _(n):
 @case("via005-fire")
 def _(n):
     via = "SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-v5;rport"
-    n.udp(UA, PROXY, request("OPTIONS", via))
-    n.udp(PROXY, UA, response(200, "OK", via.replace(";rport", ";rport=40001"), "OPTIONS"))
+    options_answered(n, UA, via, ";rport=40001")
 
 
 @case("via006-fire")

@@ -3,18 +3,10 @@
 # Usage: check_filter.sh PLUGIN.so SAMPLES_DIR
 set -uo pipefail
 plugin=$1; samples=$2
-tmp=$(mktemp -d); chmod 755 "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/4.0/epan" && cp "$plugin" "$tmp/4.0/epan/"
-# Copies the unprivileged user can read wherever the tree lives.
+. "$(dirname "$0")/plugin_env.sh"
+plugin_env "$plugin"
 cp -r "$samples" "$tmp/samples" && samples=$tmp/samples && chmod -R a+rX "$tmp"
-ts() {
-  if [ "$(id -u)" -eq 0 ]; then
-    setpriv --reuid=nobody --regid=nogroup --clear-groups env WIRESHARK_PLUGIN_DIR="$tmp" HOME="$tmp" tshark "$@"
-  else
-    WIRESHARK_PLUGIN_DIR="$tmp" HOME="$tmp" tshark "$@"
-  fi
-}
+ts() { as_plugin_user tshark "$@"; }
 fails=0
 expect() { # description, expected output, tshark args...
   local what=$1 want=$2; shift 2
@@ -36,6 +28,9 @@ expect "keep-alive kinds" "6,crlf-ping 7,crlf-pong 8,crlf-ping 9,crlf-pong 10,cr
 expect "ping intervals" "30.000000000 30.000000000" -2 -r "$samples/synthetic/tcp-crlf-keepalive.pcap" -Y sipconn.ka.interval -T fields -e sipconn.ka.interval
 expect "pong latency and its ping" "0.020000000,6 0.030000000,8" -2 -r "$samples/synthetic/tcp-crlf-keepalive.pcap" -Y 'sipconn.ka == "crlf-pong"' -T fields -E separator=, -e sipconn.ka.pong_latency -e sipconn.ka.ping
 expect "initiator unknown mid-stream" "unknown" -2 -r "$samples/synthetic/tcp-midstream.pcap" -Y 'frame.number == 2' -T fields -e sipconn.conn.initiator
+# The same filter with the default limit finds it, so the empty answer below cannot come from a
+# filter that never matches.
+expect "PRAC-001 with the default UDP limit" "2" -2 -r "$samples/synthetic/prac001-fire.pcap" -Y 'sipconn.rule == "PRAC-001"' -T fields -e frame.number
 expect "preference changes a verdict (UDP limit 2000: no PRAC-001)" "" -2 -o sipconn.udp_max_sip_bytes:2000 -r "$samples/synthetic/prac001-fire.pcap" -Y 'sipconn.rule == "PRAC-001"' -T fields -e frame.number
 # The subtree's first line, readable at a glance.
 line=$(ts -2 -r "$samples/synthetic/sym001-fire.pcap" -Y 'frame.number == 2' -O sipconn 2>&1 | grep '^SIP connection analysis')

@@ -5,20 +5,12 @@
 # Usage: check_two_files.sh HARNESS PLUGIN.so X Y
 set -uo pipefail
 harness=$1; plugin=$2; x=$3; y=$4
-tmp=$(mktemp -d); chmod 755 "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/4.0/epan" && cp "$plugin" "$tmp/4.0/epan/" && cp "$harness" "$x" "$y" "$tmp/"
-chmod -R a+rX "$tmp"
+. "$(dirname "$0")/plugin_env.sh"
+plugin_env "$plugin"
+cp "$harness" "$x" "$y" "$tmp/" && chmod -R a+rX "$tmp"
 X=$tmp/$(basename "$x"); Y=$tmp/$(basename "$y"); H=$tmp/$(basename "$harness")
-run() {
-  if [ "$(id -u)" -eq 0 ]; then
-    setpriv --reuid=nobody --regid=nogroup --clear-groups env WIRESHARK_PLUGIN_DIR="$tmp" HOME="$tmp" "$@"
-  else
-    WIRESHARK_PLUGIN_DIR="$tmp" HOME="$tmp" "$@"
-  fi
-}
-run "$H" "$X" "$Y" "$X" >"$tmp/seq" 2>/dev/null || { echo "harness failed"; exit 1; }
-run "$H" "$X" >"$tmp/alone" 2>/dev/null || { echo "harness failed"; exit 1; }
+as_plugin_user "$H" "$X" "$Y" "$X" >"$tmp/seq" 2>/dev/null || { echo "harness failed"; exit 1; }
+as_plugin_user "$H" "$X" >"$tmp/alone" 2>/dev/null || { echo "harness failed"; exit 1; }
 awk '/^== /{n++} n==1' "$tmp/seq" >"$tmp/x1"
 awk '/^== /{n++} n==3' "$tmp/seq" >"$tmp/x2"
 fails=0
