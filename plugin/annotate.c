@@ -18,11 +18,6 @@ static gint64 last_ts_us;
 static wmem_map_t *notes;     /* frame number → ScFrameNotes* (file scope) */
 static GHashTable *tcp_conns; /* tcp.stream → ScTcpRef* */
 
-typedef struct {
-    ScConn *conn;
-    ScEndpoint a;
-} ScTcpRef;
-
 static ScFrameNotes *
 notes_for (guint32 frame)
 {
@@ -113,6 +108,9 @@ tcp_ref_free (gpointer p)
 {
     ScTcpRef *r = p;
     sc_core_stream_release (core, r->conn);
+    for (guint i = 0; i < 2; i++)
+        if (r->side[i].pending)
+            g_byte_array_unref (r->side[i].pending);
     g_free (r);
 }
 
@@ -151,13 +149,11 @@ sc_plugin_core (void)
     return core;
 }
 
-ScConn *
+ScTcpRef *
 sc_plugin_tcp_conn (guint32 stream, const ScEndpoint *a, const ScEndpoint *b, ScInitiator initiator,
-                    guint32 frame, gint64 ts_us, gboolean *created, gboolean *from_a,
-                    const ScEndpoint *src)
+                    guint32 frame, gint64 ts_us, gboolean *from_a, const ScEndpoint *src)
 {
     ScTcpRef *r = g_hash_table_lookup (tcp_conns, GUINT_TO_POINTER (stream));
-    *created = r == NULL;
     if (!r) {
         r = g_new0 (ScTcpRef, 1);
         r->a = *a;
@@ -165,7 +161,7 @@ sc_plugin_tcp_conn (guint32 stream, const ScEndpoint *a, const ScEndpoint *b, Sc
         g_hash_table_insert (tcp_conns, GUINT_TO_POINTER (stream), r);
     }
     *from_a = sc_endpoint_equal (src, &r->a);
-    return r->conn;
+    return r;
 }
 
 void

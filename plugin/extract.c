@@ -3,6 +3,8 @@
  * Wireshark), and ICMP unreachables quoting a datagram or SYN. */
 #include "sipconn_plugin.h"
 
+#include "sip_msg.h"
+
 #include <epan/address.h>
 #include <epan/ftypes/ftypes.h>
 #include <epan/proto.h>
@@ -59,6 +61,44 @@ last_addr (proto_tree *tree, int hf, guint8 family, ScEndpoint *out)
     return TRUE;
 }
 
+static gboolean
+has_field (proto_tree *tree, int hf)
+{
+    GPtrArray *a = hf > 0 ? proto_get_finfo_ptr_array (tree, hf) : NULL;
+    return a && a->len > 0;
+}
+
+static void
+pending_reset (ScStreamSide *side)
+{
+    if (side->pending)
+        g_byte_array_set_size (side->pending, 0);
+    side->pending_over = FALSE;
+}
+
+/* Keeps a copy of the bytes TCP holds for reassembly in this frame (tcp.segment_data): they are
+ * the start of a message whose end has not come yet. */
+static void
+pending_add (proto_tree *tree, ScStreamSide *side, guint32 frame)
+{
+    GPtrArray *a = sc_ws_fields.tcp_segment_data > 0
+                       ? proto_get_finfo_ptr_array (tree, sc_ws_fields.tcp_segment_data)
+                       : NULL;
+    field_info *fi = a && a->len ? a->pdata[a->len - 1] : NULL;
+    if (!fi || !fi->ds_tvb || fi->length <= 0 || side->pending_over)
+        return;
+    if (!side->pending)
+        side->pending = g_byte_array_new ();
+    if (side->pending->len + (guint)fi->length > SC_PLUGIN_PENDING_MAX) {
+        side->pending_over = TRUE; /* the audit's framer gives up on such a message too */
+        g_byte_array_set_size (side->pending, 0);
+        return;
+    }
+    g_byte_array_append (side->pending, tvb_get_ptr (fi->ds_tvb, fi->start, fi->length),
+                         (guint)fi->length);
+    side->pending_frame = frame;
+}
+
 /* RFC 792 type 3 / RFC 4443 type 1 quoting a UDP datagram or a TCP segment. */
 static gboolean
 feed_icmp (packet_info *pinfo, proto_tree *tree, gint64 ts_us)
@@ -103,6 +143,7 @@ sc_plugin_feed (packet_info *pinfo, proto_tree *tree)
         !endpoint_from_address (&pinfo->net_dst, pinfo->destport, &dst))
         return;
 
+    ScTcpRef *ref = NULL;
     ScConn *conn = NULL;
     gboolean from_a = TRUE;
     ScTransport transport = SC_TRANSPORT_UDP;
@@ -111,19 +152,36 @@ sc_plugin_feed (packet_info *pinfo, proto_tree *tree)
         transport = SC_TRANSPORT_TCP;
         last_uint (tree, sc_ws_fields.tcp_flags, &flags);
         gboolean bare_syn = (flags & (TH_SYN | TH_ACK)) == TH_SYN;
-        gboolean created;
-        conn = sc_plugin_tcp_conn (stream, &src, &dst,
-                                   bare_syn ? SC_INITIATOR_A : SC_INITIATOR_UNKNOWN, pinfo->num,
-                                   ts_us, &created, &from_a, &src);
+        ref = sc_plugin_tcp_conn (stream, &src, &dst,
+                                  bare_syn ? SC_INITIATOR_A : SC_INITIATOR_UNKNOWN, pinfo->num,
+                                  ts_us, &from_a, &src);
+        conn = ref->conn;
         if ((flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
             sc_core_stream_established (core, conn);
     }
+    ScStreamSide *side = ref ? &ref->side[from_a ? 0 : 1] : NULL;
+    if (side && has_field (tree, sc_ws_fields.tcp_lost_segment)) {
+        /* Bytes were lost: as the audit's framer, judge no framing until the next message. */
+        side->sip_seen = FALSE;
+        side->in_junk = FALSE;
+        pending_reset (side);
+    }
 
     GPtrArray *sips = proto_get_finfo_ptr_array (tree, sc_ws_fields.sip);
+    gboolean sip_here = FALSE;
     for (guint i = 0; sips && i < sips->len; i++) {
         field_info *fi = sips->pdata[i];
         if (!fi->ds_tvb || fi->length <= 0)
             continue;
+        const char *bytes = (const char *)tvb_get_ptr (fi->ds_tvb, fi->start, fi->length);
+        if (side && sc_sip_start_line_len (bytes, (gsize)fi->length) <= 0) {
+            /* Wireshark's "Continuation": bytes that are not SIP after a message (FRAME-003). */
+            if (side->sip_seen && !side->in_junk)
+                sc_core_stream_junk (core, conn, from_a, (gsize)fi->length, pinfo->num, ts_us,
+                                     side->last_msg_frame);
+            side->in_junk = TRUE;
+            continue;
+        }
         gint reported = tvb_reported_length_remaining (fi->ds_tvb, fi->start);
         ScMsgEvent ev = {
             .frame = pinfo->num,
@@ -137,12 +195,23 @@ sc_plugin_feed (packet_info *pinfo, proto_tree *tree)
                 transport == SC_TRANSPORT_UDP && reported > 0 ? (gsize)reported : (gsize)fi->length,
             .captured_short = transport == SC_TRANSPORT_UDP && reported > fi->length,
         };
-        const char *bytes = (const char *)tvb_get_ptr (fi->ds_tvb, fi->start, fi->length);
         sc_core_sip_message (core, &ev, bytes, (gsize)fi->length);
+        sip_here = TRUE;
+        if (side) {
+            side->sip_seen = TRUE;
+            side->in_junk = FALSE;
+            side->last_msg_frame = pinfo->num;
+        }
+    }
+
+    if (side) {
+        if (sip_here)
+            pending_reset (side); /* what was held is the message just delivered */
+        pending_add (tree, side, pinfo->num);
     }
 
     /* CRLF keep-alives: Wireshark leaves them as bare TCP payload of a segment of their own. */
-    if (conn && (!sips || sips->len == 0)) {
+    if (conn && !sip_here) {
         GPtrArray *payload = proto_get_finfo_ptr_array (tree, sc_ws_fields.tcp_payload);
         field_info *fi = payload && payload->len ? payload->pdata[payload->len - 1] : NULL;
         if (fi && fi->ds_tvb && fi->length > 0) {
@@ -155,6 +224,25 @@ sc_plugin_feed (packet_info *pinfo, proto_tree *tree)
         }
     }
 
-    if (conn && (flags & (TH_FIN | TH_RST)))
+    if (conn && (flags & (TH_FIN | TH_RST))) {
+        /* A message Wireshark still holds when its sender closes was cut short (FRAME-002):
+         * Wireshark never shows it, so hand the held bytes to the core as the audit does. */
+        if (side && side->pending && !side->pending_over &&
+            sc_sip_message_is_cut ((const char *)side->pending->data, side->pending->len)) {
+            ScMsgEvent ev = {.frame = side->pending_frame,
+                             .ts_us = ts_us,
+                             .transport = transport,
+                             .src = src,
+                             .dst = dst,
+                             .conn = conn,
+                             .from_a = from_a,
+                             .wire_len = side->pending->len,
+                             .stream_cut = TRUE,
+                             .cut_frame = pinfo->num};
+            sc_core_sip_message (core, &ev, (const char *)side->pending->data, side->pending->len);
+        }
+        if (side)
+            pending_reset (side);
         sc_core_stream_close (core, conn, from_a, (flags & TH_RST) != 0, pinfo->num, ts_us);
+    }
 }

@@ -135,6 +135,8 @@ proto_reg_handoff_sipconn (void)
     sc_ws_fields.tcp_stream = proto_registrar_get_id_byname ("tcp.stream");
     sc_ws_fields.tcp_flags = proto_registrar_get_id_byname ("tcp.flags");
     sc_ws_fields.tcp_payload = proto_registrar_get_id_byname ("tcp.payload");
+    sc_ws_fields.tcp_segment_data = proto_registrar_get_id_byname ("tcp.segment_data");
+    sc_ws_fields.tcp_lost_segment = proto_registrar_get_id_byname ("tcp.analysis.lost_segment");
     sc_ws_fields.icmp_type = proto_registrar_get_id_byname ("icmp.type");
     sc_ws_fields.icmpv6_type = proto_registrar_get_id_byname ("icmpv6.type");
     sc_ws_fields.ip_dst = proto_registrar_get_id_byname ("ip.dst");

@@ -22,8 +22,8 @@ extern expert_field ei_sipconn[SC_RULE_COUNT];
 
 /* Foreign fields read from the tree, resolved at handoff. */
 typedef struct {
-    int sip, tcp_stream, tcp_flags, tcp_payload, icmp_type, icmpv6_type, ip_dst, ipv6_dst,
-        udp_dstport, tcp_dstport;
+    int sip, tcp_stream, tcp_flags, tcp_payload, tcp_segment_data, tcp_lost_segment, icmp_type,
+        icmpv6_type, ip_dst, ipv6_dst, udp_dstport, tcp_dstport;
 } ScForeignFields;
 extern ScForeignFields sc_ws_fields;
 
@@ -62,15 +62,35 @@ typedef struct {
     wmem_array_t *messages;       /* ScStoredMessage */
 } ScFrameNotes;
 
+/* What the plugin tracks per direction of a TCP connection to see what Wireshark's SIP dissector
+ * does not say: a message its sender cut short (FRAME-002) and stray bytes (FRAME-003). */
+typedef struct {
+    GByteArray *pending;   /* bytes Wireshark holds for a message not complete yet; nullable */
+    gboolean pending_over; /* more than SC_PLUGIN_PENDING_MAX: no longer judged */
+    guint32 pending_frame; /* newest frame that added to @pending */
+    guint32 last_msg_frame;
+    gboolean sip_seen; /* a complete message came since the start or the last gap */
+    gboolean in_junk;  /* a FRAME-003 run is open: reported once */
+} ScStreamSide;
+
+/* Headers cap plus the largest body judged, as the audit's stream framer. */
+#define SC_PLUGIN_PENDING_MAX (64 * 1024 + 1024 * 1024)
+
+typedef struct {
+    ScConn *conn; /* owned by the core until released */
+    ScEndpoint a;
+    ScStreamSide side[2]; /* [0]: sent by a, [1]: sent by b */
+} ScTcpRef;
+
 /* annotate.c: per-capture-file state (created by the init routine, freed by cleanup). */
 void sc_plugin_state_init (void);
 void sc_plugin_state_cleanup (void);
 ScCore *sc_plugin_core (void);
-/* Returns: (transfer none) (nullable): the core connection of TCP stream @stream, created on
- * first sight with @a as endpoint a. */
-ScConn *sc_plugin_tcp_conn (guint32 stream, const ScEndpoint *a, const ScEndpoint *b,
-                            ScInitiator initiator, guint32 frame, gint64 ts_us, gboolean *created,
-                            gboolean *from_a, const ScEndpoint *src);
+/* Returns: (transfer none): TCP stream @stream, created on first sight with @a as endpoint a;
+ * *from_a tells whether @src is endpoint a. */
+ScTcpRef *sc_plugin_tcp_conn (guint32 stream, const ScEndpoint *a, const ScEndpoint *b,
+                              ScInitiator initiator, guint32 frame, gint64 ts_us, gboolean *from_a,
+                              const ScEndpoint *src);
 void sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 /* Capture time of the newest frame fed (for settling at the end of the first pass). */
 void sc_plugin_note_time (gint64 ts_us);

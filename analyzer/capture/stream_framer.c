@@ -162,17 +162,9 @@ void
 sc_framer_close (ScFramer *f, guint32 frame, gint64 ts_us, const ScFramerSink *sink, gpointer user)
 {
     (void)ts_us;
-    const char *p = (const char *)f->buf->data;
-    gsize len = f->buf->len;
-    if (f->resync || len == 0 || sc_sip_start_line_len (p, len) <= 0)
+    if (f->resync || !sc_sip_message_is_cut ((const char *)f->buf->data, f->buf->len))
         return;
-    gsize hend = sc_sip_headers_end (p, len);
-    guint64 cl = 0;
-    gboolean valid = FALSE;
-    if (hend == 0 || !sc_sip_find_content_length (p, hend, &cl, &valid) || !valid)
-        return; /* headers incomplete: not a message at all */
-    if (len < hend + cl) {
-        sink->message (user, p, len, f->last_frame, f->last_ts_us, TRUE, frame);
-        g_byte_array_set_size (f->buf, 0);
-    }
+    sink->message (user, (const char *)f->buf->data, f->buf->len, f->last_frame, f->last_ts_us,
+                   TRUE, frame);
+    g_byte_array_set_size (f->buf, 0);
 }

@@ -109,6 +109,11 @@ gsize sc_sip_headers_end (const char *buf, gsize len);
  * Returns FALSE when absent; *valid is FALSE when present but not a number. */
 gboolean sc_sip_find_content_length (const char *buf, gsize len, guint64 *value, gboolean *valid);
 
+/* TRUE when @len bytes at @buf are the beginning of a SIP message cut short: a start line,
+ * complete headers with a valid Content-Length, and fewer body bytes than it announces. Stream
+ * front ends ask this when the sender closes (FRAME-002). */
+gboolean sc_sip_message_is_cut (const char *buf, gsize len);
+
 /* Parses the Via values of one header value into @msg (exposed for unit tests). */
 void sc_sip_parse_via_values (ScStrView value, ScSipMsg *msg);
 

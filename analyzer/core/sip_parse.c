@@ -270,3 +270,16 @@ sc_sip_parse (const char *buf, gsize len, ScSipMsg *msg)
     msg->body_len = len - end;
     return SC_SIP_PARSE_OK;
 }
+
+gboolean
+sc_sip_message_is_cut (const char *buf, gsize len)
+{
+    if (len == 0 || sc_sip_start_line_len (buf, len) <= 0)
+        return FALSE;
+    gsize hend = sc_sip_headers_end (buf, len);
+    guint64 cl = 0;
+    gboolean valid = FALSE;
+    if (hend == 0 || !sc_sip_find_content_length (buf, hend, &cl, &valid) || !valid)
+        return FALSE; /* headers incomplete: not a message at all */
+    return len < hend + cl;
+}

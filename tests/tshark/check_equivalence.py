@@ -7,7 +7,8 @@ JSON, for every capture given.
 
 tshark runs with tcp.reassemble_out_of_order on (as the audit reassembles) and as an unprivileged user (as root it ignores WIRESHARK_PLUGIN_DIR) with the plugin
 copied into a private plugin folder. Captures listed in equivalence_exceptions.txt are compared
-without the rules named there (with the reason)."""
+without what is named there (rule IDs, or "messages" for the per-connection message count), with
+the reason."""
 import collections
 import json
 import os
@@ -101,7 +102,10 @@ def main():
                 initiator = c["a"] if c["initiator"] == "a" else "unknown"
                 want.add((c["id"], c["transport"], initiator, c["class"], c["messages"],
                           per_conn[c["id"]]))
-            if not ignored and rows != want:
+            if "messages" in ignored:
+                rows = {r[:4] + r[5:] for r in rows}
+                want = {w[:4] + w[5:] for w in want}
+            if rows != want:
                 failures += 1
                 print("%s: connections differ: audit only %s, plugin only %s" % (
                     cap, sorted(want - rows), sorted(rows - want)))

@@ -32,6 +32,10 @@ expect "initiator unknown mid-stream" "unknown" -2 -r "$samples/synthetic/tcp-mi
 # filter that never matches.
 expect "PRAC-001 with the default UDP limit" "2" -2 -r "$samples/synthetic/prac001-fire.pcap" -Y 'sipconn.rule == "PRAC-001"' -T fields -e frame.number
 expect "preference changes a verdict (UDP limit 2000: no PRAC-001)" "" -2 -o sipconn.udp_max_sip_bytes:2000 -r "$samples/synthetic/prac001-fire.pcap" -Y 'sipconn.rule == "PRAC-001"' -T fields -e frame.number
+# Framing Wireshark does not report: a message cut by its sender's FIN (held for reassembly,
+# never shown as SIP), and stray bytes after a short Content-Length ("Continuation").
+expect "FRAME-002 on the cut message, FIN related" "4	5" -2 -o tcp.reassemble_out_of_order:TRUE -r "$samples/synthetic/frame002-fire.pcap" -Y 'sipconn.rule == "FRAME-002"' -T fields -e frame.number -e sipconn.related
+expect "FRAME-003 on the stray bytes, message before them related" "5	4" -2 -r "$samples/synthetic/frame003-fire.pcap" -Y 'sipconn.rule == "FRAME-003"' -T fields -e frame.number -e sipconn.related
 # The subtree's first line, readable at a glance.
 line=$(ts -2 -r "$samples/synthetic/sym001-fire.pcap" -Y 'frame.number == 2' -O sipconn 2>&1 | grep '^SIP connection analysis')
 if [ "$line" = "SIP connection analysis: response to frame 1 sent to 203.0.113.5:5060, expected 203.0.113.5:40001 (rport), PRAC-003, SYM-001" ]; then
