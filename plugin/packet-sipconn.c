@@ -29,6 +29,32 @@ expert_field ei_sipconn[SC_RULE_COUNT];
 ScForeignFields sc_ws_fields;
 
 static dissector_handle_t sipconn_handle;
+static int expert_tap_id = -1;
+
+static int proto_ws_expert = -1;
+
+/* Whether anyone will look at what we draw on this pass: the visible tree (details pane, tshark
+ * -V/-O/-T json), a filter, column or -e field naming sipconn or expert fields, or the expert
+ * tap (Expert Information dialog, tshark -z expert). Otherwise the items would be thrown away
+ * unseen: tshark -2's first pass, or -Y sip -T fields -e frame.number. Skipping them is what
+ * proto_field_is_referenced() is for; the core still sees every frame, so the verdicts, the
+ * statistics tap and later passes are unchanged. */
+static gboolean
+drawing_wanted (proto_tree *tree)
+{
+    if (!tree)
+        return FALSE;
+    return proto_field_is_referenced (tree, proto_sipconn) ||
+           (proto_ws_expert > 0 && proto_field_is_referenced (tree, proto_ws_expert)) ||
+           (expert_tap_id > 0 && have_tap_listener (expert_tap_id));
+}
+
+/* The expert tap is registered after plugins' handoffs: look it up when a file is opened. */
+static void
+find_expert_tap (void)
+{
+    expert_tap_id = find_tap_id ("expert");
+}
 
 static int
 dissect_sipconn (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
@@ -38,7 +64,8 @@ dissect_sipconn (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
         sc_plugin_feed (pinfo, tree);
     else
         sc_plugin_settle ();
-    sc_plugin_draw (tvb, pinfo, tree);
+    if (drawing_wanted (tree))
+        sc_plugin_draw (tvb, pinfo, tree);
     const ScFrameNotes *n = sc_plugin_notes (pinfo->num);
     if (n)
         tap_queue_packet (sc_tap_id, pinfo, n);
@@ -123,6 +150,7 @@ proto_register_sipconn (void)
 
     sc_plugin_register_stats ();
     register_init_routine (sc_plugin_state_init);
+    register_init_routine (find_expert_tap);
     register_cleanup_routine (sc_plugin_state_cleanup);
 }
 
@@ -131,6 +159,7 @@ proto_reg_handoff_sipconn (void)
 {
     sipconn_handle = create_dissector_handle (dissect_sipconn, proto_sipconn);
     register_postdissector (sipconn_handle);
+    proto_ws_expert = proto_registrar_get_id_byname ("_ws.expert");
     sc_ws_fields.sip = proto_registrar_get_id_byname ("sip");
     sc_ws_fields.tcp_stream = proto_registrar_get_id_byname ("tcp.stream");
     sc_ws_fields.tcp_flags = proto_registrar_get_id_byname ("tcp.flags");

@@ -39,14 +39,16 @@ typedef struct {
     char *message; /* file scope */
 } ScStoredFinding;
 
+/* Facts only: the text a person reads is built when the frame is drawn, not for every frame of
+ * the first pass. */
 typedef struct {
     guint conn_id;
     ScTransport transport;
-    char *initiator; /* file scope, nullable: unknown */
-    gboolean is_request, direction_known, backward;
+    gboolean initiator_known, is_request, direction_known, backward;
+    ScEndpoint initiator; /* endpoint a when known: the opener (UDP: the first sender) */
+    ScEndpoint dst;       /* where the message went */
     guint32 request_frame;
     char *expected_dest; /* file scope, nullable */
-    char *summary;       /* file scope: one line a person reads at a glance */
 } ScStoredMessage;
 
 typedef struct {
@@ -54,13 +56,19 @@ typedef struct {
     const char *kind; /* static strings of the core */
     gint64 interval_us, latency_us;
     guint32 ping_frame;
+    gboolean counted; /* a ping or its answer (the connection table counts these) */
 } ScStoredKeepalive;
 
 typedef struct {
     ScStoredKeepalive *keepalive; /* file scope, nullable */
     wmem_array_t *findings;       /* ScStoredFinding; NULL when the frame has none */
-    wmem_array_t *messages;       /* ScStoredMessage */
+    guint n_messages;
+    ScStoredMessage first; /* most frames carry one message at most */
+    wmem_array_t *more;    /* ScStoredMessage: the second and later; NULL when none */
 } ScFrameNotes;
+
+/* Returns: (transfer none): message @i (< n->n_messages) of a frame. */
+const ScStoredMessage *sc_plugin_notes_message (const ScFrameNotes *n, guint i);
 
 /* What the plugin tracks per direction of a TCP connection to see what Wireshark's SIP dissector
  * does not say: a message its sender cut short (FRAME-002) and stray bytes (FRAME-003). */

@@ -1,6 +1,6 @@
 /* stats.c — the connection table: one row per connection or UDP flow with its transport,
- * initiator, SIP messages and findings. A stat_tap_table gives both the GUI dialog
- * (Statistics > Telephony) and tshark's -z sipconn,conns. */
+ * initiator, class, SIP messages, keep-alives and findings. A stat_tap_table gives both the GUI
+ * dialog (Statistics > Telephony) and tshark's -z sipconn,conns. */
 #include "sipconn_plugin.h"
 
 #include <epan/stat_tap_ui.h>
@@ -8,7 +8,16 @@
 
 int sc_tap_id = -1;
 
-enum { COL_CONN, COL_TRANSPORT, COL_INITIATOR, COL_CLASS, COL_MESSAGES, COL_FINDINGS, N_COLS };
+enum {
+    COL_CONN,
+    COL_TRANSPORT,
+    COL_INITIATOR,
+    COL_CLASS,
+    COL_MESSAGES,
+    COL_KEEPALIVES,
+    COL_FINDINGS,
+    N_COLS
+};
 
 static stat_tap_table_item columns[N_COLS] = {
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Connection", "%u"},
@@ -16,6 +25,7 @@ static stat_tap_table_item columns[N_COLS] = {
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Initiator", "%s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Class", "%s"},
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "SIP messages", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Keep-alives", "%u"},
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Findings", "%u"},
 };
 
@@ -42,6 +52,7 @@ row_for (stat_tap_table *table, guint conn_id)
         items[COL_CLASS].type = TABLE_ITEM_STRING;
         items[COL_CLASS].value.string_value = g_strdup ("");
         items[COL_MESSAGES].type = TABLE_ITEM_UINT;
+        items[COL_KEEPALIVES].type = TABLE_ITEM_UINT;
         items[COL_FINDINGS].type = TABLE_ITEM_UINT;
         stat_tap_init_table_row (table, table->num_elements, N_COLS, items);
     }
@@ -65,17 +76,21 @@ on_packet (void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *d
     stat_data_t *sd = tapdata;
     stat_tap_table *table = g_array_index (sd->stat_tap_data->tables, stat_tap_table *, 0);
     const ScFrameNotes *n = data;
-    for (guint i = 0; i < wmem_array_get_count (n->messages); i++) {
-        const ScStoredMessage *m = wmem_array_index (n->messages, i);
+    for (guint i = 0; i < n->n_messages; i++) {
+        const ScStoredMessage *m = sc_plugin_notes_message (n, i);
         if (m->conn_id == 0)
             continue;
         stat_tap_table_item_type *row = row_for (table, m->conn_id);
         set_string (&row[COL_TRANSPORT], sc_transport_name (m->transport));
-        set_string (&row[COL_INITIATOR], m->initiator ? m->initiator : "unknown");
+        char initiator[SC_ENDPOINT_STRLEN];
+        set_string (&row[COL_INITIATOR],
+                    m->initiator_known ? sc_endpoint_format (&m->initiator, initiator) : "unknown");
         const char *klass = sc_plugin_conn_class (m->conn_id);
         set_string (&row[COL_CLASS], klass ? klass : "unknown");
         row[COL_MESSAGES].value.uint_value++;
     }
+    if (n->keepalive && n->keepalive->counted && n->keepalive->conn_id)
+        row_for (table, n->keepalive->conn_id)[COL_KEEPALIVES].value.uint_value++;
     for (guint i = 0; n->findings && i < wmem_array_get_count (n->findings); i++) {
         const ScStoredFinding *f = wmem_array_index (n->findings, i);
         if (f->conn_id)
@@ -89,6 +104,7 @@ reset_table (stat_tap_table *table)
 {
     for (guint r = 0; r < table->num_elements; r++) {
         table->elements[r][COL_MESSAGES].value.uint_value = 0;
+        table->elements[r][COL_KEEPALIVES].value.uint_value = 0;
         table->elements[r][COL_FINDINGS].value.uint_value = 0;
     }
 }

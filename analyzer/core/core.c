@@ -177,17 +177,29 @@ sc_core_report (ScCore *core, ScRuleId rule, ScConn *conn, gint64 ts_us, guint n
     core->sink.finding (&f, core->user);
 }
 
-/* Ends UDP flows idle for longer than the configured time (their facts are reported). */
-static gboolean
-udp_flow_idle (gpointer key, gpointer value, gpointer data)
+/* Ends UDP flow @c: its facts are reported and the flow table forgets it. */
+static void
+udp_flow_end (ScCore *core, ScConn *c)
 {
-    (void)key;
-    ScCore *core = data;
-    ScConn *c = value;
-    if (core->now_us - c->last_ts_us <= (gint64)core->cfg.udp_flow_idle_s * G_USEC_PER_SEC)
-        return FALSE;
     conn_report (core, c);
-    return TRUE;
+    g_queue_unlink (&core->udp_lru, &c->lru_link);
+    ScEndpointPair key;
+    sc_endpoint_pair_make (&key, &c->a, &c->b);
+    g_hash_table_remove (core->udp_flows, &key); /* drops the table's reference */
+}
+
+/* Ends the UDP flows idle for longer than the configured time. The LRU queue keeps them in order
+ * of last activity, so this stops at the first one still active: O(ended), not O(flows). */
+static void
+udp_flows_expire (ScCore *core)
+{
+    gint64 idle_us = (gint64)core->cfg.udp_flow_idle_s * G_USEC_PER_SEC;
+    while (core->udp_lru.head) {
+        ScConn *c = core->udp_lru.head->data;
+        if (core->now_us - c->last_ts_us <= idle_us)
+            break;
+        udp_flow_end (core, c);
+    }
 }
 
 static void
@@ -199,7 +211,7 @@ advance_clock (ScCore *core, gint64 ts_us)
         return;
     core->next_sweep_us = core->now_us + SC_SWEEP_INTERVAL_US;
     sc_txn_sweep (core);
-    g_hash_table_foreach_remove (core->udp_flows, udp_flow_idle, core);
+    udp_flows_expire (core);
 }
 
 static ScConn *
@@ -208,13 +220,24 @@ udp_flow_for (ScCore *core, const ScMsgEvent *ev)
     ScEndpointPair key;
     sc_endpoint_pair_make (&key, &ev->src, &ev->dst);
     ScConn *c = g_hash_table_lookup (core->udp_flows, &key);
-    if (c)
+    if (c) {
+        /* Most recently active goes last. */
+        g_queue_unlink (&core->udp_lru, &c->lru_link);
+        g_queue_push_tail_link (&core->udp_lru, &c->lru_link);
         return c;
+    }
     if (g_hash_table_size (core->udp_flows) >= core->cfg.udp_flow_max) {
-        /* Full: end the idle ones now rather than grow without bound. */
-        g_hash_table_foreach_remove (core->udp_flows, udp_flow_idle, core);
+        /* Full: end the idle ones now, and the least recently active if none is idle, rather
+         * than grow without bound. */
+        udp_flows_expire (core);
+        if (g_hash_table_size (core->udp_flows) >= core->cfg.udp_flow_max && core->udp_lru.head) {
+            udp_flow_end (core, core->udp_lru.head->data);
+            core->udp_flows_evicted++;
+        }
     }
     c = conn_new (core, SC_TRANSPORT_UDP, &ev->src, &ev->dst, SC_INITIATOR_A, ev->frame, ev->ts_us);
+    c->lru_link.data = c;
+    g_queue_push_tail_link (&core->udp_lru, &c->lru_link);
     g_hash_table_insert (core->udp_flows, g_memdup2 (&key, sizeof key), c);
     return c;
 }

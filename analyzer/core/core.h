@@ -76,6 +76,7 @@ typedef struct {
     gint64 interval_us; /* pings: since the same sender's previous ping; -1 for the first */
     gint64 latency_us;  /* pongs: since their ping; -1 otherwise */
     guint32 ping_frame; /* pongs: the ping's frame; 0 otherwise */
+    gboolean counted;   /* a ping or its answer: counted in ScConnFacts.keepalives */
 } ScKeepaliveFacts;
 
 typedef struct {

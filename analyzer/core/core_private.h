@@ -27,6 +27,7 @@ struct ScConn {
     guint32 last_ping_frame[2];
     gboolean ping_pending[2];
     gboolean prac003_done;
+    GList lru_link; /* UDP flows: place in ScCore.udp_lru (data = this flow) */
 };
 
 /* The client transaction a request opened, seen from the capture point (RFC 3261 §17). */
@@ -82,7 +83,9 @@ struct ScCore {
     guint64 sip_messages;
     gint64 now_us;
     gint64 next_sweep_us;
-    GHashTable *udp_flows;  /* ScEndpointPair* → ScConn* */
+    GHashTable *udp_flows; /* ScEndpointPair* → ScConn* */
+    GQueue udp_lru;        /* the same flows, least recently active first (links in ScConn) */
+    guint64 udp_flows_evicted;
     GHashTable *txns;       /* char* key → ScTxn* */
     GHashTable *route_uris; /* char* → NULL: Record-Route/Path URIs already reported */
     GHashTable *invite_2xx; /* "callid\1cseq" → NULL: INVITEs answered 2xx (PRAC-001 ACK) */

@@ -24,14 +24,16 @@ sc_core_stream_crlf (ScCore *core, ScConn *conn, gboolean from_a, gsize count, g
         conn->last_ping_ts_us[me] = ts_us;
         conn->last_ping_frame[me] = frame;
         conn->ping_pending[me] = TRUE;
-        conn->keepalives++;
+        ka.counted = TRUE;
     } else if (count == 2 && conn->ping_pending[peer]) {
         ka.kind = "crlf-pong";
         ka.latency_us = ts_us - conn->last_ping_ts_us[peer];
         ka.ping_frame = conn->last_ping_frame[peer];
         conn->ping_pending[peer] = FALSE;
-        conn->keepalives++;
+        ka.counted = TRUE;
     }
+    if (ka.counted)
+        conn->keepalives++;
     sc_conn_touch (conn, frame, ts_us);
     if (core->sink.keepalive)
         core->sink.keepalive (&ka, core->user);

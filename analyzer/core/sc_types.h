@@ -7,6 +7,7 @@
 #pragma once
 
 #include <glib.h>
+#include <string.h>
 
 G_BEGIN_DECLS
 
@@ -70,7 +71,23 @@ typedef struct {
 
 #define SC_SV_EMPTY ((ScStrView){NULL, 0})
 
-gboolean sc_sv_eq_ci (ScStrView v, const char *lit);
+/* TRUE when @v equals @lit ignoring ASCII case. Inline: header names and parameters are compared
+ * against literals on every message, and the compiler folds strlen (@lit) for them. */
+static inline gboolean
+sc_sv_eq_ci (ScStrView v, const char *lit)
+{
+    gsize n = strlen (lit);
+    if (v.p == NULL || v.len != n)
+        return FALSE;
+    for (gsize i = 0; i < n; i++) {
+        char a = v.p[i], b = lit[i];
+        a = (char)(a >= 'A' && a <= 'Z' ? a + 32 : a);
+        b = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+        if (a != b)
+            return FALSE;
+    }
+    return TRUE;
+}
 gboolean sc_sv_is_set (ScStrView v);
 char *sc_sv_dup (ScStrView v); /* (transfer full), NULL for an unset view */
 

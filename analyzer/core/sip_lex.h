@@ -11,11 +11,20 @@ sc_is_lws (char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* RFC 3261 §25.1 token characters. */
+/* RFC 3261 §25.1 token characters: alphanumerics and -.!%*_+`'~ (a table: this runs on every
+ * byte of every Via parameter). */
 static inline gboolean
 sc_is_token_char (char c)
 {
-    return g_ascii_isalnum (c) || (c != '\0' && strchr ("-.!%*_+`'~", c) != NULL);
+    static const guint32 token_bits[8] = {
+        0x00000000, /* 0x00-0x1f */
+        0x03ff6ca2, /* 0x20-0x3f: ! % ' * + - . 0-9 */
+        0x87fffffe, /* 0x40-0x5f: A-Z _ */
+        0x47ffffff, /* 0x60-0x7f: ` a-z ~ */
+        0,          0, 0, 0,
+    };
+    guint8 u = (guint8)c;
+    return (token_bits[u >> 5] >> (u & 31)) & 1;
 }
 
 static inline ScStrView

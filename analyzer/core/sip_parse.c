@@ -112,7 +112,7 @@ walk_headers (const char *buf, gsize len, gsize pos, HeaderFn fn, gpointer data)
     return 0;
 }
 
-static gboolean
+static inline gboolean
 name_is (ScStrView name, const char *full, const char *compact)
 {
     return sc_sv_eq_ci (name, full) || (compact && sc_sv_eq_ci (name, compact));

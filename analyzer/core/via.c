@@ -14,12 +14,12 @@ skip_lws (ScStrView v, gsize i)
 }
 
 /* Expects @lit (case-insensitive) at @i after optional LWS; returns the index after it or 0. */
-static gsize
+static inline gsize
 expect (ScStrView v, gsize i, const char *lit)
 {
     gsize n = strlen (lit);
     i = skip_lws (v, i);
-    if (i + n > v.len || g_ascii_strncasecmp (v.p + i, lit, n) != 0)
+    if (i + n > v.len || !sc_sv_eq_ci ((ScStrView){v.p + i, n}, lit))
         return 0;
     return i + n;
 }

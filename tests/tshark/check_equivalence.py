@@ -88,20 +88,21 @@ def main():
                     cap, sorted(audit_set - plugin_set), sorted(plugin_set - audit_set)))
                 continue
             # The connection table (tshark -z sipconn,conns) against the audit's connections:
-            # id, transport, initiator, class, SIP messages and findings per connection.
+            # id, transport, initiator, class, SIP messages, keep-alives and findings per connection.
             z = as_nobody(["tshark", "-2", "-o", "tcp.reassemble_out_of_order:TRUE", "-q", "-r", readable, "-z", "sipconn,conns"], env)
             rows = set()
             for line in z.stdout.splitlines():
-                m = re.match(r"^(\d+) \|(\w*) \|(\S*) \|([\w-]*) \|(\d+) \|(\d+) \|", line)
+                m = re.match(r"^(\d+) \|(\w*) \|(\S*) \|([\w-]*) \|(\d+) \|(\d+) \|(\d+) \|",
+                             line)
                 if m:
                     rows.add((int(m.group(1)), m.group(2), m.group(3), m.group(4), int(m.group(5)),
-                              int(m.group(6))))
+                              int(m.group(6)), int(m.group(7))))
             per_conn = collections.Counter(f["connection"] for f in doc["files"][0]["findings"])
             want = set()
             for c in doc["files"][0]["connections"]:
                 initiator = c["a"] if c["initiator"] == "a" else "unknown"
                 want.add((c["id"], c["transport"], initiator, c["class"], c["messages"],
-                          per_conn[c["id"]]))
+                          c["keepalives"], per_conn[c["id"]]))
             if "messages" in ignored:
                 rows = {r[:4] + r[5:] for r in rows}
                 want = {w[:4] + w[5:] for w in want}

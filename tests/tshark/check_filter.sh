@@ -32,6 +32,11 @@ expect "initiator unknown mid-stream" "unknown" -2 -r "$samples/synthetic/tcp-mi
 # filter that never matches.
 expect "PRAC-001 with the default UDP limit" "2" -2 -r "$samples/synthetic/prac001-fire.pcap" -Y 'sipconn.rule == "PRAC-001"' -T fields -e frame.number
 expect "preference changes a verdict (UDP limit 2000: no PRAC-001)" "" -2 -o sipconn.udp_max_sip_bytes:2000 -r "$samples/synthetic/prac001-fire.pcap" -Y 'sipconn.rule == "PRAC-001"' -T fields -e frame.number
+# The plugin draws only for someone who looks: filters on Wireshark's expert fields and the
+# expert tap (one pass, no -2) must still see every finding.
+expect "expert filter sees the plugin's findings" "1 2" -2 -r "$samples/synthetic/sym001-fire.pcap" -Y '_ws.expert.message contains "SYM-001" || _ws.expert.message contains "PRAC-003"' -T fields -e frame.number
+z=$(ts -q -r "$samples/synthetic/sym001-fire.pcap" -z expert 2>&1 | grep -c 'SYM-001: ')
+if [ "$z" -ge 1 ]; then echo "ok   tshark -z expert lists SYM-001 in one pass"; else echo "FAIL tshark -z expert: no SYM-001"; fails=$((fails + 1)); fi
 # Framing Wireshark does not report: a message cut by its sender's FIN (held for reassembly,
 # never shown as SIP), and stray bytes after a short Content-Length ("Continuation").
 expect "FRAME-002 on the cut message, FIN related" "4	5" -2 -o tcp.reassemble_out_of_order:TRUE -r "$samples/synthetic/frame002-fire.pcap" -Y 'sipconn.rule == "FRAME-002"' -T fields -e frame.number -e sipconn.related

@@ -1,4 +1,5 @@
 /* Unit tests of the SIP parser: start lines, Via values, URIs, headers. */
+#include "sip_lex.h"
 #include "sip_msg.h"
 
 #include <string.h>
@@ -159,6 +160,39 @@ test_ip_equal_by_value (void)
     g_assert_false (sc_ip_is_private (&a));
 }
 
+/* The token table against RFC 3261 §25.1's definition, for every byte. */
+static void
+test_token_chars (void)
+{
+    for (int c = 0; c < 256; c++) {
+        gboolean want = g_ascii_isalnum (c) || (c != 0 && strchr ("-.!%*_+`'~", c) != NULL);
+        g_assert_cmpint (sc_is_token_char ((char)c), ==, want);
+    }
+}
+
+static void
+test_endpoint_format (void)
+{
+    char buf[SC_ENDPOINT_STRLEN];
+    ScEndpoint a = {0};
+    g_assert_true (sc_ip_parse ("0.0.0.0", 7, &a));
+    g_assert_cmpstr (sc_endpoint_format (&a, buf), ==, "0.0.0.0:0");
+    g_assert_true (sc_ip_parse ("255.255.255.255", 15, &a));
+    a.port = 65535;
+    g_assert_cmpstr (sc_endpoint_format (&a, buf), ==, "255.255.255.255:65535");
+    g_assert_cmpstr (sc_ip_format (&a, buf), ==, "255.255.255.255");
+    g_assert_true (sc_ip_parse ("203.0.113.10", 12, &a));
+    a.port = 5060;
+    g_assert_cmpstr (sc_endpoint_format (&a, buf), ==, "203.0.113.10:5060");
+    g_assert_true (sc_ip_parse ("2001:DB8:0::5", 13, &a));
+    a.port = 5061;
+    g_assert_cmpstr (sc_endpoint_format (&a, buf), ==, "[2001:db8::5]:5061");
+    /* The longest IPv6 text fits with brackets and port. */
+    g_assert_true (sc_ip_parse ("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255", 45, &a));
+    a.port = 65535;
+    g_assert_cmpuint (strlen (sc_endpoint_format (&a, buf)), <, SC_ENDPOINT_STRLEN);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -172,5 +206,7 @@ main (int argc, char **argv)
     g_test_add_func ("/sip/folded-and-absurd-length", test_folded_and_absurd_length);
     g_test_add_func ("/uri/parse", test_uri);
     g_test_add_func ("/ip/equal-by-value", test_ip_equal_by_value);
+    g_test_add_func ("/ip/endpoint-format", test_endpoint_format);
+    g_test_add_func ("/sip/token-chars", test_token_chars);
     return g_test_run ();
 }
