@@ -111,6 +111,9 @@ on_keepalive (const ScKeepaliveFacts *k, gpointer user)
     s->latency_us = k->latency_us;
     s->ping_frame = k->ping_frame;
     s->counted = k->counted;
+    s->retransmission = k->retransmission;
+    s->udp = g_str_has_prefix (k->kind, "stun") || strcmp (k->kind, "crlf-udp") == 0;
+    s->mapped = k->mapped ? wmem_strdup (wmem_file_scope (), k->mapped) : NULL;
     notes_for (k->frame)->keepalive = s;
 }
 
@@ -258,7 +261,9 @@ sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     }
     if (n->keepalive) {
         const ScStoredKeepalive *k = n->keepalive;
-        proto_item_append_text (top, ": %s on connection %u", k->kind, k->conn_id);
+        proto_item_append_text (top, ": %s%s on %s %u", k->kind,
+                                k->retransmission ? " (retransmission)" : "",
+                                k->udp ? "flow" : "connection", k->conn_id);
         proto_item *it = proto_tree_add_uint (st, hf_sipconn_conn, tvb, 0, 0, k->conn_id);
         proto_item_set_generated (it);
         it = proto_tree_add_string (st, hf_sipconn_ka, tvb, 0, 0, k->kind);
@@ -274,6 +279,14 @@ sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             it = proto_tree_add_time (st, hf_sipconn_ka_pong_latency, tvb, 0, 0, &t);
             proto_item_set_generated (it);
             it = proto_tree_add_uint (st, hf_sipconn_ka_ping, tvb, 0, 0, k->ping_frame);
+            proto_item_set_generated (it);
+        }
+        if (k->mapped) {
+            it = proto_tree_add_string (st, hf_sipconn_ka_mapped, tvb, 0, 0, k->mapped);
+            proto_item_set_generated (it);
+        }
+        if (k->retransmission) {
+            it = proto_tree_add_boolean (st, hf_sipconn_ka_retransmission, tvb, 0, 0, TRUE);
             proto_item_set_generated (it);
         }
     }

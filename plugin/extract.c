@@ -210,6 +210,17 @@ sc_plugin_feed (packet_info *pinfo, proto_tree *tree)
         pending_add (tree, side, pinfo->num);
     }
 
+    /* STUN and CR/LF keep-alives on UDP: the core tells whether the flow is a SIP one. */
+    if (!ref && !sip_here && pinfo->ptype == PT_UDP) {
+        GPtrArray *payload = proto_get_finfo_ptr_array (tree, sc_ws_fields.udp_payload);
+        field_info *fi = payload && payload->len ? payload->pdata[payload->len - 1] : NULL;
+        if (fi && fi->ds_tvb && fi->length > 0 &&
+            tvb_reported_length_remaining (fi->ds_tvb, fi->start) == fi->length)
+            sc_core_udp_datagram (core, pinfo->num, ts_us, &src, &dst,
+                                  tvb_get_ptr (fi->ds_tvb, fi->start, fi->length),
+                                  (gsize)fi->length);
+    }
+
     /* CRLF keep-alives: Wireshark leaves them as bare TCP payload of a segment of their own. */
     if (conn && !sip_here) {
         GPtrArray *payload = proto_get_finfo_ptr_array (tree, sc_ws_fields.tcp_payload);

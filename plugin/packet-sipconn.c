@@ -22,7 +22,7 @@ int hf_sipconn_conn = -1, hf_sipconn_conn_transport = -1, hf_sipconn_conn_initia
 int hf_sipconn_direction = -1, hf_sipconn_response_request = -1, hf_sipconn_expected_dest = -1;
 int hf_sipconn_rule = -1, hf_sipconn_related = -1;
 int hf_sipconn_ka = -1, hf_sipconn_ka_interval = -1, hf_sipconn_ka_pong_latency = -1,
-    hf_sipconn_ka_ping = -1;
+    hf_sipconn_ka_ping = -1, hf_sipconn_ka_mapped = -1, hf_sipconn_ka_retransmission = -1;
 gint ett_sipconn = -1, ett_sipconn_conn = -1, ett_sipconn_finding = -1;
 guint sc_pref_t1_ms = 500, sc_pref_udp_max_sip_bytes = 1300;
 expert_field ei_sipconn[SC_RULE_COUNT];
@@ -99,16 +99,25 @@ proto_register_sipconn (void)
           "Where RFC 3261 §18.2.2 / RFC 3581 §4 send this response", HFILL}},
         {&hf_sipconn_ka,
          {"Keep-alive", "sipconn.ka", FT_STRING, BASE_NONE, NULL, 0,
-          "crlf-ping, crlf-pong or crlf-unsolicited (RFC 5626 §3.5.1)", HFILL}},
+          "crlf-ping, crlf-pong, crlf-unsolicited, crlf-udp (RFC 5626 §3.5.1), stun-request, "
+          "stun-response, stun-error, stun-legacy (RFC 5626 §4.4.2)",
+          HFILL}},
         {&hf_sipconn_ka_interval,
          {"Since previous ping", "sipconn.ka.interval", FT_RELATIVE_TIME, BASE_NONE, NULL, 0,
-          "Time since the same sender's previous keep-alive on this connection", HFILL}},
+          "Time since the same sender's previous keep-alive on this connection or flow", HFILL}},
         {&hf_sipconn_ka_pong_latency,
          {"Pong latency", "sipconn.ka.pong_latency", FT_RELATIVE_TIME, BASE_NONE, NULL, 0,
-          "Time from the ping to this pong", HFILL}},
+          "Time from the ping (or the STUN request's first transmission) to this answer", HFILL}},
         {&hf_sipconn_ka_ping,
          {"Ping in frame", "sipconn.ka.ping", FT_FRAMENUM, BASE_NONE,
-          FRAMENUM_TYPE (FT_FRAMENUM_REQUEST), 0, "The ping this pong answers", HFILL}},
+          FRAMENUM_TYPE (FT_FRAMENUM_REQUEST), 0, "The ping or STUN request this answers", HFILL}},
+        {&hf_sipconn_ka_mapped,
+         {"Mapped address", "sipconn.ka.mapped", FT_STRING, BASE_NONE, NULL, 0,
+          "STUN XOR-MAPPED-ADDRESS (else MAPPED-ADDRESS): the flow's address seen by the server",
+          HFILL}},
+        {&hf_sipconn_ka_retransmission,
+         {"Retransmission", "sipconn.ka.retransmission", FT_BOOLEAN, BASE_NONE, NULL, 0,
+          "A STUN request or answer with a transaction ID already seen (counted once)", HFILL}},
         {&hf_sipconn_rule,
          {"Rule", "sipconn.rule", FT_STRING, BASE_NONE, NULL, 0, "A rule that fired on this frame",
           HFILL}},
@@ -161,6 +170,7 @@ proto_reg_handoff_sipconn (void)
     register_postdissector (sipconn_handle);
     proto_ws_expert = proto_registrar_get_id_byname ("_ws.expert");
     sc_ws_fields.sip = proto_registrar_get_id_byname ("sip");
+    sc_ws_fields.udp_payload = proto_registrar_get_id_byname ("udp.payload");
     sc_ws_fields.tcp_stream = proto_registrar_get_id_byname ("tcp.stream");
     sc_ws_fields.tcp_flags = proto_registrar_get_id_byname ("tcp.flags");
     sc_ws_fields.tcp_payload = proto_registrar_get_id_byname ("tcp.payload");

@@ -16,14 +16,15 @@ extern int hf_sipconn_conn, hf_sipconn_conn_transport, hf_sipconn_conn_initiator
     hf_sipconn_conn_class;
 extern int hf_sipconn_direction, hf_sipconn_response_request, hf_sipconn_expected_dest;
 extern int hf_sipconn_rule, hf_sipconn_related;
-extern int hf_sipconn_ka, hf_sipconn_ka_interval, hf_sipconn_ka_pong_latency, hf_sipconn_ka_ping;
+extern int hf_sipconn_ka, hf_sipconn_ka_interval, hf_sipconn_ka_pong_latency, hf_sipconn_ka_ping,
+    hf_sipconn_ka_mapped, hf_sipconn_ka_retransmission;
 extern gint ett_sipconn, ett_sipconn_conn, ett_sipconn_finding;
 extern expert_field ei_sipconn[SC_RULE_COUNT];
 
 /* Foreign fields read from the tree, resolved at handoff. */
 typedef struct {
-    int sip, tcp_stream, tcp_flags, tcp_payload, tcp_segment_data, tcp_lost_segment, icmp_type,
-        icmpv6_type, ip_dst, ipv6_dst, udp_dstport, tcp_dstport;
+    int sip, udp_payload, tcp_stream, tcp_flags, tcp_payload, tcp_segment_data, tcp_lost_segment,
+        icmp_type, icmpv6_type, ip_dst, ipv6_dst, udp_dstport, tcp_dstport;
 } ScForeignFields;
 extern ScForeignFields sc_ws_fields;
 
@@ -57,6 +58,8 @@ typedef struct {
     gint64 interval_us, latency_us;
     guint32 ping_frame;
     gboolean counted; /* a ping or its answer (the connection table counts these) */
+    gboolean udp, retransmission;
+    char *mapped; /* file scope, nullable: STUN mapped address */
 } ScStoredKeepalive;
 
 typedef struct {

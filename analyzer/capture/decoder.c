@@ -65,21 +65,29 @@ udp (ScDecoder *dec, const ScIpPayload *ip, int depth)
             sc_ip_decode (dec, et, payload + 8 + off, captured - 8 - off, depth + 1);
         return;
     }
-    /* SIP is recognised by content (its start line), on any port. */
-    if (captured == 0 || sc_sip_start_line_len ((const char *)payload, captured) <= 0)
+    ScEndpoint src = ip->src, dst = ip->dst;
+    src.port = sport;
+    dst.port = dport;
+    /* SIP is recognised by content (its start line), on any port; other datagrams may be
+     * keep-alives on a SIP flow (STUN, CR/LF). */
+    if (captured == 0)
         return;
+    if (sc_sip_start_line_len ((const char *)payload, captured) <= 0) {
+        if (captured == wire)
+            sc_core_udp_datagram (dec->core, dec->pkt->frame, dec->pkt->ts_us, &src, &dst, payload,
+                                  captured);
+        return;
+    }
     ScMsgEvent ev = {
         .frame = dec->pkt->frame,
         .ts_us = dec->pkt->ts_us,
         .transport = SC_TRANSPORT_UDP,
-        .src = ip->src,
-        .dst = ip->dst,
+        .src = src,
+        .dst = dst,
         .wire_len = wire,
         .captured_short = captured < wire,
         .ip_fragmented = ip->fragmented,
     };
-    ev.src.port = sport;
-    ev.dst.port = dport;
     sc_core_sip_message (dec->core, &ev, (const char *)payload, captured);
 }
 

@@ -20,6 +20,9 @@ sc_config_init (ScConfig *cfg)
     cfg->udp_flow_idle_s = 900;
     cfg->udp_flow_max = 200000;
     cfg->route_uri_max = 10000;
+    cfg->sip_ports[0] = 5060;
+    cfg->sip_ports[1] = 5061;
+    cfg->n_sip_ports = 2;
     for (guint i = 0; i < SC_RULE_COUNT; i++)
         cfg->enabled[i] = TRUE;
 }
@@ -35,8 +38,10 @@ sc_conn_ref (ScConn *conn)
 void
 sc_conn_unref (ScConn *conn)
 {
-    if (conn && --conn->refcount == 0)
+    if (conn && --conn->refcount == 0) {
+        g_free (conn->stun);
         g_free (conn);
+    }
 }
 
 static ScConn *
@@ -202,8 +207,8 @@ udp_flows_expire (ScCore *core)
     }
 }
 
-static void
-advance_clock (ScCore *core, gint64 ts_us)
+void
+sc_core_advance_clock (ScCore *core, gint64 ts_us)
 {
     if (ts_us > core->now_us)
         core->now_us = ts_us;
@@ -214,12 +219,15 @@ advance_clock (ScCore *core, gint64 ts_us)
     udp_flows_expire (core);
 }
 
-static ScConn *
-udp_flow_for (ScCore *core, const ScMsgEvent *ev)
+ScConn *
+sc_core_udp_flow (ScCore *core, const ScEndpoint *src, const ScEndpoint *dst, guint32 frame,
+                  gint64 ts_us, gboolean create)
 {
     ScEndpointPair key;
-    sc_endpoint_pair_make (&key, &ev->src, &ev->dst);
+    sc_endpoint_pair_make (&key, src, dst);
     ScConn *c = g_hash_table_lookup (core->udp_flows, &key);
+    if (!c && !create)
+        return NULL;
     if (c) {
         /* Most recently active goes last. */
         g_queue_unlink (&core->udp_lru, &c->lru_link);
@@ -235,7 +243,7 @@ udp_flow_for (ScCore *core, const ScMsgEvent *ev)
             core->udp_flows_evicted++;
         }
     }
-    c = conn_new (core, SC_TRANSPORT_UDP, &ev->src, &ev->dst, SC_INITIATOR_A, ev->frame, ev->ts_us);
+    c = conn_new (core, SC_TRANSPORT_UDP, src, dst, SC_INITIATOR_A, frame, ts_us);
     c->lru_link.data = c;
     g_queue_push_tail_link (&core->udp_lru, &c->lru_link);
     g_hash_table_insert (core->udp_flows, g_memdup2 (&key, sizeof key), c);
@@ -262,7 +270,7 @@ ScConn *
 sc_core_stream_open (ScCore *core, ScTransport transport, const ScEndpoint *a, const ScEndpoint *b,
                      ScInitiator initiator, guint32 frame, gint64 ts_us)
 {
-    advance_clock (core, ts_us);
+    sc_core_advance_clock (core, ts_us);
     ScConn *conn = conn_new (core, transport, a, b, initiator, frame, ts_us);
     if (initiator == SC_INITIATOR_A) {
         if (g_hash_table_size (core->attempts) >= SC_FAILED_MAX)
@@ -283,7 +291,7 @@ void
 sc_core_destination_failed (ScCore *core, ScTransport transport, const ScEndpoint *dst,
                             guint32 frame, gint64 ts_us)
 {
-    advance_clock (core, ts_us);
+    sc_core_advance_clock (core, ts_us);
     if (transport != SC_TRANSPORT_UDP) {
         ScConn *attempt = g_hash_table_lookup (core->attempts, dst);
         if (attempt && !attempt->established && !attempt->closed) {
@@ -325,7 +333,7 @@ void
 sc_core_stream_close (ScCore *core, ScConn *conn, gboolean from_a, gboolean reset, guint32 frame,
                       gint64 ts_us)
 {
-    advance_clock (core, ts_us);
+    sc_core_advance_clock (core, ts_us);
     if (conn->closed)
         return;
     conn->closed = TRUE;
@@ -349,7 +357,7 @@ sc_core_stream_junk (ScCore *core, ScConn *conn, gboolean from_a, gsize len, gui
                      gint64 ts_us, guint32 prev_frame)
 {
     (void)from_a;
-    advance_clock (core, ts_us);
+    sc_core_advance_clock (core, ts_us);
     guint32 frames[] = {frame, prev_frame};
     sc_core_report (core, SC_RULE_FRAME_003, conn, ts_us, 2, frames,
                     "%" G_GSIZE_FORMAT " bytes that are neither CRLF nor a SIP start line after "
@@ -436,7 +444,7 @@ on_response (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *co
 void
 sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsize len)
 {
-    advance_clock (core, ev->ts_us);
+    sc_core_advance_clock (core, ev->ts_us);
     ScSipMsg msg;
     if (sc_sip_parse (bytes, len, &msg) != SC_SIP_PARSE_OK)
         return;
@@ -444,7 +452,9 @@ sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsiz
     if (!ev->stream_cut)
         core->sip_messages++;
 
-    ScConn *conn = ev->conn ? ev->conn : udp_flow_for (core, ev);
+    ScConn *conn = ev->conn
+                       ? ev->conn
+                       : sc_core_udp_flow (core, &ev->src, &ev->dst, ev->frame, ev->ts_us, TRUE);
     gboolean from_a = ev->conn ? ev->from_a : sc_endpoint_equal (&ev->src, &conn->a);
     sc_conn_note_message (core, conn, ev, msg.is_request, from_a);
 
@@ -473,7 +483,7 @@ sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsiz
 void
 sc_core_finish (ScCore *core, gint64 ts_us)
 {
-    advance_clock (core, ts_us);
+    sc_core_advance_clock (core, ts_us);
     /* Facts in id order would be nicer for readers; the report layer sorts them. */
     GList *live = g_hash_table_get_keys (core->live_conns);
     for (GList *l = live; l; l = l->next)

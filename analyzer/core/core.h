@@ -22,14 +22,19 @@ typedef enum {
     SC_INITIATOR_UNKNOWN, /* the capture began after the handshake */
 } ScInitiator;
 
+#define SC_MAX_SIP_PORTS 16
+
 /* Tunables (RULES.md "Deadlines and tunables"). sc_config_init() sets the RFC defaults. */
 typedef struct {
-    guint t1_ms;             /* RFC 3261 T1, 500 ms */
-    guint udp_max_sip_bytes; /* PRAC-001/004 threshold, 1300 B */
-    guint txn_max;           /* cap on live transactions; oldest evicted beyond it */
-    guint udp_flow_idle_s;   /* a UDP flow with no packet for this long is ended */
-    guint udp_flow_max;      /* cap on live UDP flows */
-    guint route_uri_max;     /* cap on remembered Record-Route/Path URIs (PRAC-002) */
+    guint t1_ms;                         /* RFC 3261 T1, 500 ms */
+    guint udp_max_sip_bytes;             /* PRAC-001/004 threshold, 1300 B */
+    guint txn_max;                       /* cap on live transactions; oldest evicted beyond it */
+    guint udp_flow_idle_s;               /* a UDP flow with no packet for this long is ended */
+    guint udp_flow_max;                  /* cap on live UDP flows */
+    guint route_uri_max;                 /* cap on remembered Record-Route/Path URIs (PRAC-002) */
+    guint16 sip_ports[SC_MAX_SIP_PORTS]; /* host order; a datagram to or from one of them is on a
+                                            SIP flow even before SIP is seen (5060, 5061) */
+    guint n_sip_ports;
     gboolean enabled[SC_RULE_COUNT];
 } ScConfig;
 
@@ -68,15 +73,22 @@ typedef struct {
     const char *expected_dest; /* responses: RULES.md expected destination, NULL if none */
 } ScMessageFacts;
 
-/* One CRLF keep-alive on a stream (RFC 5626 §3.5.1, §4.4.1). Valid during the callback only. */
+/* One keep-alive: CRLF on a stream (RFC 5626 §3.5.1, §4.4.1) or on UDP, STUN on a UDP SIP flow
+ * (§4.4.2). Valid during the callback only. */
 typedef struct {
     guint32 frame;
     guint conn_id;
-    const char *kind;   /* "crlf-ping", "crlf-pong", "crlf-unsolicited" */
-    gint64 interval_us; /* pings: since the same sender's previous ping; -1 for the first */
-    gint64 latency_us;  /* pongs: since their ping; -1 otherwise */
-    guint32 ping_frame; /* pongs: the ping's frame; 0 otherwise */
+    const char *kind;   /* "crlf-ping", "crlf-pong", "crlf-unsolicited", "crlf-udp",
+                           "stun-request", "stun-response" (success), "stun-error",
+                           "stun-legacy" (RFC 3489, no cookie) */
+    gboolean from_a;    /* sent by endpoint a of the connection or flow */
+    gint64 interval_us; /* pings and STUN requests: since the same sender's previous one; -1
+                           for the first */
+    gint64 latency_us;  /* pongs and STUN answers: since their ping or first transmission; -1 */
+    guint32 ping_frame; /* pongs and STUN answers: the ping's or request's frame; 0 otherwise */
     gboolean counted;   /* a ping or its answer: counted in ScConnFacts.keepalives */
+    gboolean retransmission; /* STUN: a request or answer already seen with this transaction ID */
+    const char *mapped;      /* STUN answers: the mapped address "ip:port", NULL when none */
 } ScKeepaliveFacts;
 
 typedef struct {
@@ -145,6 +157,12 @@ void sc_core_stream_release (ScCore *core, ScConn *conn);
 
 /* One SIP message (@bytes, @len: the captured part). */
 void sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsize len);
+
+/* A UDP datagram from @src to @dst that is not SIP (@len captured bytes at @bytes). On a SIP flow
+ * (one that carried SIP, or with a SIP port at either end) a STUN Binding message or a payload of
+ * only CR/LF is a keep-alive, reported through ScSink.keepalive. Returns TRUE when it was one. */
+gboolean sc_core_udp_datagram (ScCore *core, guint32 frame, gint64 ts_us, const ScEndpoint *src,
+                               const ScEndpoint *dst, const guint8 *bytes, gsize len);
 
 /* Number of SIP messages parsed so far. */
 guint64 sc_core_sip_message_count (const ScCore *core);

@@ -5,6 +5,23 @@
 #include "core.h"
 #include "sip_msg.h"
 
+/* STUN keep-alive state of a UDP flow (RFC 5389 transactions, per sender 0 = a, 1 = b). */
+#define SC_STUN_PENDING 8
+typedef struct {
+    guint8 txn_id[16];
+    gint64 first_ts_us;
+    guint32 first_frame;
+    guint8 from; /* 0 = a, 1 = b */
+    gboolean answered;
+} ScStunPending;
+
+typedef struct {
+    gint64 last_request_ts_us[2];
+    guint32 last_request_frame[2];
+    ScStunPending pending[SC_STUN_PENDING]; /* a ring: the oldest is overwritten */
+    guint next;
+} ScStunState;
+
 struct ScConn {
     guint refcount; /* the front end (streams) or the flow table (UDP), plus txns */
     guint id;       /* 0 until it carries SIP */
@@ -27,7 +44,8 @@ struct ScConn {
     guint32 last_ping_frame[2];
     gboolean ping_pending[2];
     gboolean prac003_done;
-    GList lru_link; /* UDP flows: place in ScCore.udp_lru (data = this flow) */
+    ScStunState *stun; /* UDP flows that carried STUN; NULL otherwise (owned) */
+    GList lru_link;    /* UDP flows: place in ScCore.udp_lru (data = this flow) */
 };
 
 /* The client transaction a request opened, seen from the capture point (RFC 3261 §17). */
@@ -105,6 +123,13 @@ void sc_core_report (ScCore *core, ScRuleId rule, ScConn *conn, gint64 ts_us, gu
                      const guint32 *frames, const char *fmt, ...) G_GNUC_PRINTF (7, 8);
 
 /* Connections --------------------------------------------------------------------------- */
+
+/* The UDP flow between @src and @dst (either direction), created when @create (its first frame
+ * @frame). Returns: (transfer none) (nullable). */
+ScConn *sc_core_udp_flow (ScCore *core, const ScEndpoint *src, const ScEndpoint *dst, guint32 frame,
+                          gint64 ts_us, gboolean create);
+/* Capture time moves to @ts_us: expired transactions and idle flows are settled. */
+void sc_core_advance_clock (ScCore *core, gint64 ts_us);
 
 ScConn *sc_conn_ref (ScConn *conn);
 void sc_conn_unref (ScConn *conn);

@@ -13,7 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pcapgen import (LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_NULL, LINKTYPE_RAW, Net,
-                     Pcap, Pcapng, Tcp, csum, eth, ip, ipv4, udp)
+                     Pcap, Pcapng, Tcp, csum, eth, ip, ipv4, stun, udp)
 
 UA = ("203.0.113.5", 40001)
 UA_SIP = ("203.0.113.5", 5060)
@@ -462,6 +462,33 @@ def _(n):
     c.send(PROXY, b"\r\n", dt=0.03)
     c.send(ua_tcp, b"\r\n\r\n", dt=29.97)
     c.send(ua_tcp, b"\r\n", dt=5.0)
+
+
+@case("udp-stun-keepalive")
+def _(n):
+    # A UA registered over UDP keeps its NAT binding with STUN Binding requests every 25 s
+    # (RFC 5626 §4.4.2) to the proxy's SIP port; the second request is retransmitted once
+    # (same transaction ID) before its answer. Then STUN between two other ports: not a SIP
+    # flow, so not a keep-alive.
+    via = "SIP/2.0/UDP 203.0.113.5:40001;branch=z9hG4bK-s1;rport"
+    n.udp(UA, PROXY, request("REGISTER", via, ruri="sip:example.com"))
+    n.udp(PROXY, UA, response(200, "OK", via.replace(";rport", ";received=203.0.113.5;rport=40001"),
+                              "REGISTER"))
+    txn = [bytes([k]) * 12 for k in (0xA1, 0xB2, 0xC3, 0xD4)]
+    n.at(25.0 - 0.02)
+    n.udp(UA, PROXY, stun(0x0001, txn[0]), dt=0)
+    n.udp(PROXY, UA, stun(0x0101, txn[0], UA), dt=0.02)
+    n.at(25.0 - 0.02)
+    n.udp(UA, PROXY, stun(0x0001, txn[1]), dt=0)
+    n.udp(UA, PROXY, stun(0x0001, txn[1]), dt=0.5)
+    n.udp(PROXY, UA, stun(0x0101, txn[1], UA), dt=0.03)
+    n.at(25.0 - 0.53)
+    n.udp(UA, PROXY, stun(0x0001, txn[2]), dt=0)
+    n.udp(PROXY, UA, stun(0x0101, txn[2], UA), dt=0.01)
+    other = ("203.0.113.5", 40500)
+    turn = ("192.0.2.9", 3478)
+    n.udp(other, turn, stun(0x0001, txn[3]), dt=1.0)
+    n.udp(turn, other, stun(0x0101, txn[3], other), dt=0.01)
 
 
 @case("tcp-midstream")

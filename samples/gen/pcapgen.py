@@ -212,3 +212,26 @@ class Pcapng:
     def write(self, path):
         with open(path, "wb") as f:
             f.write(b"".join(self.blocks))
+
+
+STUN_COOKIE = 0x2112A442
+
+
+def stun(msg_type, txn, mapped=None, xor=True, cookie=True):
+    """A STUN message (RFC 5389 §6): @msg_type (0x0001 Binding request, 0x0101 success, 0x0111
+    error), a 12-byte @txn, and for answers an (ip, port) @mapped as XOR-MAPPED-ADDRESS (or
+    MAPPED-ADDRESS when not @xor). Without @cookie, an RFC 3489 message (16-byte @txn)."""
+    attrs = b""
+    if mapped:
+        addr, port = mapped
+        raw = ip_bytes(addr)
+        family = 2 if len(raw) == 16 else 1
+        if xor:
+            mask = struct.pack("!I", STUN_COOKIE) + txn
+            port ^= STUN_COOKIE >> 16
+            raw = bytes(b ^ mask[i] for i, b in enumerate(raw))
+        value = struct.pack("!BBH", 0, family, port) + raw
+        attrs += struct.pack("!HH", 0x0020 if xor else 0x0001, len(value)) + value
+    head = struct.pack("!HH", msg_type, len(attrs))
+    head += (struct.pack("!I", STUN_COOKIE) + txn) if cookie else txn
+    return head + attrs

@@ -27,6 +27,12 @@ expect "connection class (draft-jain, as observed)" "bi-ephemeral" -2 -r "$sampl
 expect "keep-alive kinds" "6,crlf-ping 7,crlf-pong 8,crlf-ping 9,crlf-pong 10,crlf-ping 11,crlf-unsolicited" -2 -r "$samples/synthetic/tcp-crlf-keepalive.pcap" -Y sipconn.ka -T fields -E separator=, -e frame.number -e sipconn.ka
 expect "ping intervals" "30.000000000 30.000000000" -2 -r "$samples/synthetic/tcp-crlf-keepalive.pcap" -Y sipconn.ka.interval -T fields -e sipconn.ka.interval
 expect "pong latency and its ping" "0.020000000,6 0.030000000,8" -2 -r "$samples/synthetic/tcp-crlf-keepalive.pcap" -Y 'sipconn.ka == "crlf-pong"' -T fields -E separator=, -e sipconn.ka.pong_latency -e sipconn.ka.ping
+# STUN keep-alives on a UDP SIP flow (udp-stun-keepalive: requests 3 5 8 every 25 s, 6 a
+# retransmission of 5, answers 4 7 9 with the mapped address; 10-11 STUN on a non-SIP flow).
+expect "STUN keep-alive kinds on the SIP flow only" "3,stun-request 4,stun-response 5,stun-request 6,stun-request 7,stun-response 8,stun-request 9,stun-response" -2 -r "$samples/synthetic/udp-stun-keepalive.pcap" -Y sipconn.ka -T fields -E separator=, -e frame.number -e sipconn.ka
+expect "STUN request intervals, retransmission not one" "5,25.000000000 8,25.000000000" -2 -r "$samples/synthetic/udp-stun-keepalive.pcap" -Y sipconn.ka.interval -T fields -E separator=, -e frame.number -e sipconn.ka.interval
+expect "STUN retransmission flagged" "6" -2 -r "$samples/synthetic/udp-stun-keepalive.pcap" -Y sipconn.ka.retransmission -T fields -e frame.number
+expect "STUN answer latency from the first transmission, its request, mapped address" "4,0.020000000,3,203.0.113.5:40001 7,0.530000000,5,203.0.113.5:40001 9,0.010000000,8,203.0.113.5:40001" -2 -r "$samples/synthetic/udp-stun-keepalive.pcap" -Y 'sipconn.ka == "stun-response"' -T fields -E separator=, -e frame.number -e sipconn.ka.pong_latency -e sipconn.ka.ping -e sipconn.ka.mapped
 expect "initiator unknown mid-stream" "unknown" -2 -r "$samples/synthetic/tcp-midstream.pcap" -Y 'frame.number == 2' -T fields -e sipconn.conn.initiator
 # The same filter with the default limit finds it, so the empty answer below cannot come from a
 # filter that never matches.
