@@ -143,6 +143,19 @@ sc_plugin_state_init (void)
     sc_config_init (&cfg);
     cfg.t1_ms = sc_pref_t1_ms ? sc_pref_t1_ms : cfg.t1_ms;
     cfg.udp_max_sip_bytes = sc_pref_udp_max_sip_bytes;
+    cfg.udp_flow_idle_s = sc_pref_udp_flow_idle_s ? sc_pref_udp_flow_idle_s : cfg.udp_flow_idle_s;
+    cfg.pong_timeout_ms = sc_pref_pong_timeout_ms;
+    cfg.stun_timeout_ms = sc_pref_stun_timeout_ms;
+    cfg.keepalive_slack_ms = sc_pref_keepalive_slack_ms;
+    cfg.default_stun_interval_s = sc_pref_default_stun_interval_s;
+    cfg.default_crlf_interval_s = sc_pref_default_crlf_interval_s;
+    if (sc_pref_sip_ports) {
+        memset (cfg.sip_ports, 0, sizeof cfg.sip_ports);
+        for (guint i = 0; i < sc_pref_sip_ports->nranges; i++)
+            for (guint32 p = sc_pref_sip_ports->ranges[i].low;
+                 p <= sc_pref_sip_ports->ranges[i].high && p <= 65535; p++)
+                sc_config_set_sip_port (&cfg, (guint16)p, TRUE);
+    }
     ScSink sink = {on_finding, on_connection, on_message, on_keepalive};
     core = sc_core_new (&cfg, &sink, NULL);
     notes = g_ptr_array_new ();

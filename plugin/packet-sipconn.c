@@ -24,7 +24,11 @@ int hf_sipconn_rule = -1, hf_sipconn_related = -1;
 int hf_sipconn_ka = -1, hf_sipconn_ka_interval = -1, hf_sipconn_ka_pong_latency = -1,
     hf_sipconn_ka_ping = -1, hf_sipconn_ka_mapped = -1, hf_sipconn_ka_retransmission = -1;
 gint ett_sipconn = -1, ett_sipconn_conn = -1, ett_sipconn_finding = -1;
-guint sc_pref_t1_ms = 500, sc_pref_udp_max_sip_bytes = 1300;
+guint sc_pref_t1_ms = 500, sc_pref_udp_max_sip_bytes = 1300, sc_pref_udp_flow_idle_s = 900,
+      sc_pref_pong_timeout_ms = 10000, sc_pref_stun_timeout_ms = 39500,
+      sc_pref_keepalive_slack_ms = 1000, sc_pref_default_stun_interval_s = 29,
+      sc_pref_default_crlf_interval_s = 840;
+range_t *sc_pref_sip_ports;
 expert_field ei_sipconn[SC_RULE_COUNT];
 ScForeignFields sc_ws_fields;
 
@@ -156,6 +160,32 @@ proto_register_sipconn (void)
                                     "PRAC-001/PRAC-004 threshold (RFC 3261 §18.1.1: 1300 without a "
                                     "known path MTU)",
                                     10, &sc_pref_udp_max_sip_bytes);
+    prefs_register_uint_preference (prefs, "udp_flow_idle_s", "UDP flow idle timeout (s)",
+                                    "A UDP flow silent this long is ended", 10,
+                                    &sc_pref_udp_flow_idle_s);
+    prefs_register_uint_preference (prefs, "pong_timeout_ms", "CRLF pong deadline (ms)",
+                                    "RFC 5626 §4.4.1: a pong is due 10 s after its ping", 10,
+                                    &sc_pref_pong_timeout_ms);
+    prefs_register_uint_preference (prefs, "stun_timeout_ms", "STUN answer deadline (ms)",
+                                    "RFC 5389 §7.2.1: 39.5 s after the first transmission", 10,
+                                    &sc_pref_stun_timeout_ms);
+    prefs_register_uint_preference (prefs, "keepalive_slack_ms", "Keep-alive slack (ms)",
+                                    "Added to every keep-alive deadline", 10,
+                                    &sc_pref_keepalive_slack_ms);
+    prefs_register_uint_preference (
+        prefs, "default_stun_interval_s", "Default STUN keep-alive interval (s)",
+        "Outbound flow without Flow-Timer: RFC 5626 §4.4.2 sends STUN every 24-29 s", 10,
+        &sc_pref_default_stun_interval_s);
+    prefs_register_uint_preference (
+        prefs, "default_crlf_interval_s", "Default CRLF keep-alive interval (s)",
+        "Outbound flow without Flow-Timer: RFC 5626 §4.4.1 allows up to 840 s on battery", 10,
+        &sc_pref_default_crlf_interval_s);
+    range_convert_str (wmem_epan_scope (), &sc_pref_sip_ports, "5060-5061", 65535);
+    prefs_register_range_preference (
+        prefs, "sip_ports", "SIP ports",
+        "STUN or CR/LF datagrams to or from these ports are keep-alives on a SIP flow even before "
+        "SIP is seen on it",
+        &sc_pref_sip_ports, 65535);
 
     sc_plugin_register_stats ();
     register_init_routine (sc_plugin_state_init);

@@ -29,7 +29,10 @@ typedef struct {
 extern ScForeignFields sc_ws_fields;
 
 /* Preferences (Edit > Preferences > Protocols > sipconn), applied when a file is opened. */
-extern guint sc_pref_t1_ms, sc_pref_udp_max_sip_bytes;
+extern guint sc_pref_t1_ms, sc_pref_udp_max_sip_bytes, sc_pref_udp_flow_idle_s,
+    sc_pref_pong_timeout_ms, sc_pref_stun_timeout_ms, sc_pref_keepalive_slack_ms,
+    sc_pref_default_stun_interval_s, sc_pref_default_crlf_interval_s;
+extern range_t *sc_pref_sip_ports;
 
 /* What the first pass stored for one frame (file scope memory). */
 typedef struct {

@@ -1,11 +1,38 @@
 /* config.c — tunables from a GKeyFile (RULES.md "Deadlines and tunables"). */
 #include "config.h"
 
+#include <string.h>
+
 typedef struct {
     const char *key;
     guint *field;
     guint min, max;
 } ScTunable;
+
+/* sip_ports = 5060;5061;5080 — replaces the default set. */
+static gboolean
+load_sip_ports (ScConfig *cfg, GKeyFile *kf, const char *path, GError **error)
+{
+    gsize n = 0;
+    g_autoptr (GError) local = NULL;
+    g_autofree gint *ports = g_key_file_get_integer_list (kf, "sipconn", "sip_ports", &n, &local);
+    if (local || n == 0) {
+        g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                     "%s: sip_ports must be a list of ports (e.g. 5060;5061)", path);
+        return FALSE;
+    }
+    for (gsize i = 0; i < n; i++) {
+        if (ports[i] < 1 || ports[i] > 65535) {
+            g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                         "%s: sip_ports: %d is not a port", path, ports[i]);
+            return FALSE;
+        }
+    }
+    memset (cfg->sip_ports, 0, sizeof cfg->sip_ports);
+    for (gsize i = 0; i < n; i++)
+        sc_config_set_sip_port (cfg, (guint16)ports[i], TRUE);
+    return TRUE;
+}
 
 gboolean
 sc_config_load (ScConfig *cfg, const char *path, GError **error)
@@ -16,6 +43,11 @@ sc_config_load (ScConfig *cfg, const char *path, GError **error)
         {"txn_max", &cfg->txn_max, 16, 100000000},
         {"udp_flow_idle_s", &cfg->udp_flow_idle_s, 1, 86400},
         {"udp_flow_max", &cfg->udp_flow_max, 16, 100000000},
+        {"pong_timeout_ms", &cfg->pong_timeout_ms, 1, 3600000},
+        {"stun_timeout_ms", &cfg->stun_timeout_ms, 1, 3600000},
+        {"keepalive_slack_ms", &cfg->keepalive_slack_ms, 0, 600000},
+        {"default_stun_interval_s", &cfg->default_stun_interval_s, 1, 86400},
+        {"default_crlf_interval_s", &cfg->default_crlf_interval_s, 1, 86400},
     };
     g_autoptr (GKeyFile) kf = g_key_file_new ();
     g_autoptr (GError) local = NULL;
@@ -34,6 +66,11 @@ sc_config_load (ScConfig *cfg, const char *path, GError **error)
     }
     g_auto (GStrv) keys = g_key_file_get_keys (kf, "sipconn", NULL, NULL);
     for (guint k = 0; keys && keys[k]; k++) {
+        if (g_strcmp0 (keys[k], "sip_ports") == 0) {
+            if (!load_sip_ports (cfg, kf, path, error))
+                return FALSE;
+            continue;
+        }
         const ScTunable *t = NULL;
         for (guint i = 0; i < G_N_ELEMENTS (tunables); i++)
             if (g_strcmp0 (keys[k], tunables[i].key) == 0)

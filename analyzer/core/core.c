@@ -20,11 +20,30 @@ sc_config_init (ScConfig *cfg)
     cfg->udp_flow_idle_s = 900;
     cfg->udp_flow_max = 200000;
     cfg->route_uri_max = 10000;
-    cfg->sip_ports[0] = 5060;
-    cfg->sip_ports[1] = 5061;
-    cfg->n_sip_ports = 2;
+    cfg->pong_timeout_ms = 10000;
+    cfg->stun_timeout_ms = 39500;
+    cfg->keepalive_slack_ms = 1000;
+    cfg->default_stun_interval_s = 29;
+    cfg->default_crlf_interval_s = 840;
+    sc_config_set_sip_port (cfg, 5060, TRUE);
+    sc_config_set_sip_port (cfg, 5061, TRUE);
     for (guint i = 0; i < SC_RULE_COUNT; i++)
         cfg->enabled[i] = TRUE;
+}
+
+void
+sc_config_set_sip_port (ScConfig *cfg, guint16 port, gboolean on)
+{
+    if (on)
+        cfg->sip_ports[port / 8] |= (guint8)(1u << (port % 8));
+    else
+        cfg->sip_ports[port / 8] &= (guint8) ~(1u << (port % 8));
+}
+
+gboolean
+sc_config_is_sip_port (const ScConfig *cfg, guint16 port)
+{
+    return (cfg->sip_ports[port / 8] >> (port % 8)) & 1;
 }
 
 ScConn *

@@ -22,23 +22,28 @@ typedef enum {
     SC_INITIATOR_UNKNOWN, /* the capture began after the handshake */
 } ScInitiator;
 
-#define SC_MAX_SIP_PORTS 16
-
 /* Tunables (RULES.md "Deadlines and tunables"). sc_config_init() sets the RFC defaults. */
 typedef struct {
-    guint t1_ms;                         /* RFC 3261 T1, 500 ms */
-    guint udp_max_sip_bytes;             /* PRAC-001/004 threshold, 1300 B */
-    guint txn_max;                       /* cap on live transactions; oldest evicted beyond it */
-    guint udp_flow_idle_s;               /* a UDP flow with no packet for this long is ended */
-    guint udp_flow_max;                  /* cap on live UDP flows */
-    guint route_uri_max;                 /* cap on remembered Record-Route/Path URIs (PRAC-002) */
-    guint16 sip_ports[SC_MAX_SIP_PORTS]; /* host order; a datagram to or from one of them is on a
-                                            SIP flow even before SIP is seen (5060, 5061) */
-    guint n_sip_ports;
+    guint t1_ms;                   /* RFC 3261 T1, 500 ms */
+    guint udp_max_sip_bytes;       /* PRAC-001/004 threshold, 1300 B */
+    guint txn_max;                 /* cap on live transactions; oldest evicted beyond it */
+    guint udp_flow_idle_s;         /* a UDP flow with no packet for this long is ended */
+    guint udp_flow_max;            /* cap on live UDP flows */
+    guint route_uri_max;           /* cap on remembered Record-Route/Path URIs (PRAC-002) */
+    guint pong_timeout_ms;         /* KA-002: a pong is due this long after its ping, 10000 */
+    guint stun_timeout_ms;         /* KA-005: a STUN answer is due, 39500 (RFC 5389 §7.2.1) */
+    guint keepalive_slack_ms;      /* added to every keep-alive deadline, 1000 */
+    guint default_stun_interval_s; /* KA-010 bound without Flow-Timer: STUN 29 s (§4.4.2) */
+    guint default_crlf_interval_s; /* KA-010 bound without Flow-Timer: CRLF 840 s (§4.4.1) */
+    /* SIP ports (host order): a datagram to or from one is on a SIP flow even before SIP is seen
+     * on it. A bit per port; 5060 and 5061 by default. Set with sc_config_set_sip_port(). */
+    guint8 sip_ports[65536 / 8];
     gboolean enabled[SC_RULE_COUNT];
 } ScConfig;
 
 void sc_config_init (ScConfig *cfg);
+void sc_config_set_sip_port (ScConfig *cfg, guint16 port, gboolean on);
+gboolean sc_config_is_sip_port (const ScConfig *cfg, guint16 port);
 
 /* Facts about one connection or UDP flow, given once when it ends (closed and released by the
  * front end, expired, or at sc_core_finish). Strings are valid during the callback only. */

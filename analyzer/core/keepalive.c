@@ -44,16 +44,6 @@ sc_core_stream_crlf (ScCore *core, ScConn *conn, gboolean from_a, gsize count, g
         core->sink.keepalive (&ka, core->user);
 }
 
-/* RULES.md "SIP ports": the configured ones (5060, 5061 by default). */
-static gboolean
-is_sip_port (const ScCore *core, guint16 port)
-{
-    for (guint i = 0; i < core->cfg.n_sip_ports; i++)
-        if (core->cfg.sip_ports[i] == port)
-            return TRUE;
-    return FALSE;
-}
-
 /* A STUN Binding message on a UDP SIP flow (RFC 5626 §4.4.2; RFC 5389 §7: requests are matched
  * to answers by transaction ID, and a retransmission reuses it). */
 static void
@@ -118,7 +108,8 @@ sc_core_udp_datagram (ScCore *core, guint32 frame, gint64 ts_us, const ScEndpoin
 
     /* A SIP flow: it carried SIP, or a SIP port is at one end (the capture may begin after the
      * registration that opened it). */
-    gboolean sip_port = is_sip_port (core, src->port) || is_sip_port (core, dst->port);
+    gboolean sip_port = sc_config_is_sip_port (&core->cfg, src->port) ||
+                        sc_config_is_sip_port (&core->cfg, dst->port);
     ScConn *c = sc_core_udp_flow (core, src, dst, frame, ts_us, sip_port);
     if (!c || (c->id == 0 && !sip_port))
         return FALSE;

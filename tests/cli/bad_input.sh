@@ -108,6 +108,17 @@ check "--config with an unknown key: exit 2 naming file and key" '[ $rc -eq 2 ] 
 printf '[sipconn]\nt1_ms = soon\n' >"$tmp/bad.conf"
 run --config "$tmp/bad.conf" "$good"
 check "--config with a bad value: exit 2" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "t1_ms must be a number"'
+# SIP ports decide whether STUN on a flow that carried no SIP is a keep-alive (udp-stun-keepalive:
+# frames 10-11 are STUN between 40500 and 3478).
+stun=$samples/synthetic/udp-stun-keepalive.pcap
+run --format json "$stun"
+check "default SIP ports: STUN on 3478 is not a SIP flow" '[ $(printf "%s" "$out" | grep -c "\"transport\": \"udp\"") -eq 1 ]'
+printf '[sipconn]\nsip_ports = 5060;3478\n' >"$tmp/ports.conf"
+run --config "$tmp/ports.conf" --format json "$stun"
+check "sip_ports = 5060;3478: that STUN exchange is a flow with 2 keep-alives" 'printf "%s" "$out" | grep -q "\"b\": \"192.0.2.9:3478\".*\"keepalives\": 2"'
+printf '[sipconn]\nsip_ports = 5060;70000\n' >"$tmp/badports.conf"
+run --config "$tmp/badports.conf" "$good"
+check "--config with a bad SIP port: exit 2 naming it" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "badports.conf: sip_ports: 70000 is not a port"'
 run --ring "$good"
 check "--ring refused clearly" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "not available"'
 run --format ndjson "$good"

@@ -33,6 +33,7 @@ expect "STUN keep-alive kinds on the SIP flow only" "3,stun-request 4,stun-respo
 expect "STUN request intervals, retransmission not one" "5,25.000000000 8,25.000000000" -2 -r "$samples/synthetic/udp-stun-keepalive.pcap" -Y sipconn.ka.interval -T fields -E separator=, -e frame.number -e sipconn.ka.interval
 expect "STUN retransmission flagged" "6" -2 -r "$samples/synthetic/udp-stun-keepalive.pcap" -Y sipconn.ka.retransmission -T fields -e frame.number
 expect "STUN answer latency from the first transmission, its request, mapped address" "4,0.020000000,3,203.0.113.5:40001 7,0.530000000,5,203.0.113.5:40001 9,0.010000000,8,203.0.113.5:40001" -2 -r "$samples/synthetic/udp-stun-keepalive.pcap" -Y 'sipconn.ka == "stun-response"' -T fields -E separator=, -e frame.number -e sipconn.ka.pong_latency -e sipconn.ka.ping -e sipconn.ka.mapped
+expect "SIP ports preference: STUN on 3478 becomes a keep-alive" "10,stun-request 11,stun-response" -2 -o 'sipconn.sip_ports:5060-5061,3478' -r "$samples/synthetic/udp-stun-keepalive.pcap" -Y 'sipconn.ka && frame.number >= 10' -T fields -E separator=, -e frame.number -e sipconn.ka
 expect "initiator unknown mid-stream" "unknown" -2 -r "$samples/synthetic/tcp-midstream.pcap" -Y 'frame.number == 2' -T fields -e sipconn.conn.initiator
 # The same filter with the default limit finds it, so the empty answer below cannot come from a
 # filter that never matches.
