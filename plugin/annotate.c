@@ -67,6 +67,7 @@ on_message (const ScMessageFacts *m, gpointer user)
         .is_request = m->is_request,
         .direction_known = m->direction_known,
         .backward = m->backward,
+        .alias = m->alias,
         .request_frame = m->request_frame,
         .expected_dest =
             m->expected_dest ? wmem_strdup (wmem_file_scope (), m->expected_dest) : NULL,
@@ -263,6 +264,8 @@ sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
                                         m->backward ? "backward" : "forward");
             proto_item_set_generated (it);
         }
+        it = proto_tree_add_boolean (st, hf_sipconn_alias, tvb, 0, 0, m->alias);
+        proto_item_set_generated (it);
         if (m->request_frame) {
             it = proto_tree_add_uint (st, hf_sipconn_response_request, tvb, 0, 0, m->request_frame);
             proto_item_set_generated (it);

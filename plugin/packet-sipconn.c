@@ -19,7 +19,8 @@ WS_DLL_PUBLIC void plugin_register (void);
 int proto_sipconn = -1;
 int hf_sipconn_conn = -1, hf_sipconn_conn_transport = -1, hf_sipconn_conn_initiator = -1,
     hf_sipconn_conn_class = -1;
-int hf_sipconn_direction = -1, hf_sipconn_response_request = -1, hf_sipconn_expected_dest = -1;
+int hf_sipconn_direction = -1, hf_sipconn_response_request = -1, hf_sipconn_expected_dest = -1,
+    hf_sipconn_alias = -1;
 int hf_sipconn_rule = -1, hf_sipconn_related = -1;
 int hf_sipconn_ka = -1, hf_sipconn_ka_interval = -1, hf_sipconn_ka_pong_latency = -1,
     hf_sipconn_ka_ping = -1, hf_sipconn_ka_mapped = -1, hf_sipconn_ka_retransmission = -1;
@@ -101,6 +102,10 @@ proto_register_sipconn (void)
         {&hf_sipconn_expected_dest,
          {"Expected destination", "sipconn.response.expected_dest", FT_STRING, BASE_NONE, NULL, 0,
           "Where RFC 3261 §18.2.2 / RFC 3581 §4 send this response", HFILL}},
+        {&hf_sipconn_alias,
+         {"Alias", "sipconn.alias", FT_BOOLEAN, BASE_NONE, NULL, 0,
+          "The top Via carries alias: the sender offers the connection for reuse (RFC 5923 §5)",
+          HFILL}},
         {&hf_sipconn_ka,
          {"Keep-alive", "sipconn.ka", FT_STRING, BASE_NONE, NULL, 0,
           "crlf-ping, crlf-pong, crlf-unsolicited, crlf-udp (RFC 5626 §3.5.1), stun-request, "

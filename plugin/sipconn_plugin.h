@@ -14,7 +14,8 @@
 extern int proto_sipconn;
 extern int hf_sipconn_conn, hf_sipconn_conn_transport, hf_sipconn_conn_initiator,
     hf_sipconn_conn_class;
-extern int hf_sipconn_direction, hf_sipconn_response_request, hf_sipconn_expected_dest;
+extern int hf_sipconn_direction, hf_sipconn_response_request, hf_sipconn_expected_dest,
+    hf_sipconn_alias;
 extern int hf_sipconn_rule, hf_sipconn_related;
 extern int hf_sipconn_ka, hf_sipconn_ka_interval, hf_sipconn_ka_pong_latency, hf_sipconn_ka_ping,
     hf_sipconn_ka_mapped, hf_sipconn_ka_retransmission;
@@ -48,7 +49,7 @@ typedef struct {
 typedef struct {
     guint conn_id;
     ScTransport transport;
-    gboolean initiator_known, is_request, direction_known, backward;
+    gboolean initiator_known, is_request, direction_known, backward, alias;
     ScEndpoint initiator; /* endpoint a when known: the opener (UDP: the first sender) */
     ScEndpoint dst;       /* where the message went */
     guint32 request_frame;

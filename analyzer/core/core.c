@@ -484,7 +484,8 @@ sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsiz
                             .dst = ev->dst,
                             .transport = conn->transport,
                             .initiator = conn->initiator,
-                            .initiator_ep = conn->a};
+                            .initiator_ep = conn->a,
+                            .alias = msg.via_count > 0 && msg.vias[0].has_alias};
     if (conn->transport != SC_TRANSPORT_UDP && conn->initiator == SC_INITIATOR_A) {
         facts.direction_known = TRUE;
         facts.backward = !from_a;

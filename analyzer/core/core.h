@@ -76,6 +76,7 @@ typedef struct {
     ScEndpoint initiator_ep;   /* endpoint a: the opener (UDP: the first sender) */
     guint32 request_frame;     /* responses: the request's frame, 0 when not captured */
     const char *expected_dest; /* responses: RULES.md expected destination, NULL if none */
+    gboolean alias;            /* the top Via carries alias (RFC 5923 §5) */
 } ScMessageFacts;
 
 /* One keep-alive: CRLF on a stream (RFC 5626 §3.5.1, §4.4.1) or on UDP, STUN on a UDP SIP flow
