@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 
 #define SC_SIP_MAX_VIAS 8 /* values kept; more are counted in via_count */
 #define SC_SIP_MAX_ROUTE_URIS 8
+#define SC_SIP_MAX_CONTACTS 4 /* values kept; more are counted in contact_count */
 
 typedef struct {
     gboolean valid;               /* parsed; FALSE for a malformed value */
@@ -45,9 +46,24 @@ typedef struct {
     ScStrView host; /* host part, IPv6 without brackets */
     guint16 port;   /* 0 when absent */
     gboolean host_is_ip;
+    ScStrView user; /* userinfo without password; unset when absent */
     gboolean sips;
     gboolean lr;
+    gboolean ob; /* RFC 5626 "ob" URI parameter */
 } ScSipUri;
+
+/* One Contact value (RFC 3261 §20.10) with the RFC 5626 parameters (§4.2.1) as written. */
+typedef struct {
+    gboolean star;   /* "Contact: *" */
+    gboolean uri_ok; /* @uri parsed */
+    ScSipUri uri;
+    ScStrView instance;  /* +sip.instance value without its quotes; unset when absent */
+    gboolean has_reg_id; /* reg-id present */
+    gboolean reg_id_ok;  /* ... and a number from 1 to 2^31-1 (RFC 5626 §10) */
+    guint32 reg_id;
+    gboolean has_expires;
+    guint32 expires;
+} ScSipContact;
 
 typedef struct {
     gboolean is_request;
@@ -77,6 +93,13 @@ typedef struct {
     ScSipUri route[SC_SIP_MAX_ROUTE_URIS];
     guint route_count;
     ScStrView contact; /* first Contact header value, raw */
+    ScSipContact contacts[SC_SIP_MAX_CONTACTS];
+    guint contact_count; /* all Contact values seen, may exceed SC_SIP_MAX_CONTACTS */
+    ScStrView to_uri;    /* the To header's URI (the AOR of a REGISTER) */
+    gboolean has_expires;
+    guint32 expires_s;
+    gboolean require_outbound;   /* some Require header lists "outbound" */
+    gboolean supported_outbound; /* some Supported header lists "outbound" */
 
     ScStrView require; /* raw values of the first header line of each */
     ScStrView supported;
@@ -113,6 +136,9 @@ gboolean sc_sip_find_content_length (const char *buf, gsize len, guint64 *value,
  * complete headers with a valid Content-Length, and fewer body bytes than it announces. Stream
  * front ends ask this when the sender closes (FRAME-002). */
 gboolean sc_sip_message_is_cut (const char *buf, gsize len);
+
+/* Parses the Contact values of one header value into @msg (exposed for unit tests). */
+void sc_sip_parse_contact_values (ScStrView value, ScSipMsg *msg);
 
 /* Parses the Via values of one header value into @msg (exposed for unit tests). */
 void sc_sip_parse_via_values (ScStrView value, ScSipMsg *msg);

@@ -139,6 +139,19 @@ add_uri_list (ScStrView value, ScSipUri *uris, guint *count)
     }
 }
 
+/* The URI of a name-addr ("<sip:a@b>;tag=x") or addr-spec ("sip:a@b;tag=x") header value. */
+static ScStrView
+uri_of (ScStrView value)
+{
+    const char *lt = memchr (value.p, '<', value.len);
+    if (lt) {
+        const char *gt = memchr (lt, '>', value.len - (gsize)(lt - value.p));
+        return gt ? (ScStrView){lt + 1, (gsize)(gt - lt) - 1} : SC_SV_EMPTY;
+    }
+    const char *semi = memchr (value.p, ';', value.len);
+    return (ScStrView){value.p, semi ? (gsize)(semi - value.p) : value.len};
+}
+
 static ScStrView
 tag_of (ScStrView value)
 {
@@ -218,6 +231,7 @@ header_dispatch (ScStrView name, ScStrView value, gpointer data)
         m->from_tag = tag_of (value);
     } else if (name_is (name, "To", "t")) {
         m->to_tag = tag_of (value);
+        m->to_uri = uri_of (value);
     } else if (name_is (name, "Record-Route", NULL)) {
         add_uri_list (value, m->record_route, &m->record_route_count);
     } else if (name_is (name, "Path", NULL)) {
@@ -227,12 +241,20 @@ header_dispatch (ScStrView name, ScStrView value, gpointer data)
     } else if (name_is (name, "Contact", "m")) {
         if (!m->contact.p)
             m->contact = value;
+        sc_sip_parse_contact_values (value, m);
     } else if (name_is (name, "Require", NULL)) {
         if (!m->require.p)
             m->require = value;
+        m->require_outbound |= sc_sip_tag_list_has (value, "outbound");
     } else if (name_is (name, "Supported", "k")) {
         if (!m->supported.p)
             m->supported = value;
+        m->supported_outbound |= sc_sip_tag_list_has (value, "outbound");
+    } else if (name_is (name, "Expires", NULL)) {
+        if (sc_sv_to_u32 (value, &n)) {
+            m->has_expires = TRUE;
+            m->expires_s = n;
+        }
     } else if (name_is (name, "Flow-Timer", NULL)) {
         if (sc_sv_to_u32 (value, &n)) {
             m->has_flow_timer = TRUE;

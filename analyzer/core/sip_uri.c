@@ -69,6 +69,8 @@ sc_sip_uri_parse (ScStrView uri, ScSipUri *out)
     /* userinfo ends at the first '@' before the host; ';' may occur in the user part. */
     for (gsize j = i; j < uri.len && uri.p[j] != '>'; j++) {
         if (uri.p[j] == '@') {
+            const char *colon = memchr (uri.p + i, ':', j - i); /* user:password */
+            out->user = (ScStrView){uri.p + i, colon ? (gsize)(colon - (uri.p + i)) : j - i};
             i = j + 1;
             break;
         }
@@ -102,7 +104,12 @@ sc_sip_uri_parse (ScStrView uri, ScSipUri *out)
     out->host_is_ip = sc_ip_parse (out->host.p, out->host.len, &tmp);
     ScStrView params = {uri.p + i, uri.len - i};
     ScStrView v;
+    gsize q = 0; /* URI parameters end where headers ("?") begin */
+    while (q < params.len && params.p[q] != '?')
+        q++;
+    params.len = q;
     out->lr = sc_sip_param_find (params, "lr", &v);
+    out->ob = sc_sip_param_find (params, "ob", &v);
     return TRUE;
 }
 

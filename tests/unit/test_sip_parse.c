@@ -160,6 +160,51 @@ test_ip_equal_by_value (void)
     g_assert_false (sc_ip_is_private (&a));
 }
 
+static void
+test_contacts_outbound (void)
+{
+    const char *text = "REGISTER sip:example.com SIP/2.0\r\n"
+                       "Via: SIP/2.0/TCP 192.0.2.4;branch=z9hG4bK-1\r\n"
+                       "To: \"Alice\" <sip:alice@example.com>\r\n"
+                       "Contact: \"A, B\" <sip:alice@192.0.2.4:5060;ob>;+sip.instance="
+                       "\"<urn:uuid:00000000-0000-1000-8000-000A95A0E128>\";reg-id=1;expires=3600, "
+                       "<sip:b@h>;reg-id=0\r\n"
+                       "m: sip:c@h;reg-id=2147483647, sip:d@h;reg-id=2147483648\r\n"
+                       "Supported: path\r\nSupported: gruu, outbound\r\n"
+                       "Require: outbound\r\nExpires: 600\r\n"
+                       "Content-Length: 0\r\n\r\n";
+    ScSipMsg m;
+    g_assert_cmpint (sc_sip_parse (text, strlen (text), &m), ==, SC_SIP_PARSE_OK);
+    g_assert_cmpuint (m.contact_count, ==, 4);
+    const ScSipContact *c = &m.contacts[0];
+    g_assert_true (c->uri_ok);
+    g_assert_true (sc_sv_eq_ci (c->uri.user, "alice"));
+    g_assert_true (sc_sv_eq_ci (c->uri.host, "192.0.2.4"));
+    g_assert_cmpuint (c->uri.port, ==, 5060);
+    g_assert_true (c->uri.ob);
+    g_assert_true (sc_sv_eq_ci (c->instance, "<urn:uuid:00000000-0000-1000-8000-000A95A0E128>"));
+    g_assert_true (c->reg_id_ok);
+    g_assert_cmpuint (c->reg_id, ==, 1);
+    g_assert_true (c->has_expires);
+    g_assert_cmpuint (c->expires, ==, 3600);
+    g_assert_true (m.contacts[1].has_reg_id);
+    g_assert_false (m.contacts[1].reg_id_ok); /* 0 */
+    g_assert_false (m.contacts[1].uri.ob);
+    g_assert_true (m.contacts[2].reg_id_ok);  /* 2^31 - 1, compact form, addr-spec */
+    g_assert_false (m.contacts[3].reg_id_ok); /* 2^31 */
+    g_assert_true (sc_sv_eq_ci (m.to_uri, "sip:alice@example.com"));
+    g_assert_true (m.supported_outbound); /* in the second Supported line */
+    g_assert_true (m.require_outbound);
+    g_assert_true (m.has_expires);
+    g_assert_cmpuint (m.expires_s, ==, 600);
+
+    const char *star = "REGISTER sip:example.com SIP/2.0\r\nContact: *\r\nExpires: 0\r\n\r\n";
+    g_assert_cmpint (sc_sip_parse (star, strlen (star), &m), ==, SC_SIP_PARSE_OK);
+    g_assert_cmpuint (m.contact_count, ==, 1);
+    g_assert_true (m.contacts[0].star);
+    g_assert_false (m.supported_outbound);
+}
+
 /* The token table against RFC 3261 §25.1's definition, for every byte. */
 static void
 test_token_chars (void)
@@ -208,5 +253,6 @@ main (int argc, char **argv)
     g_test_add_func ("/ip/equal-by-value", test_ip_equal_by_value);
     g_test_add_func ("/ip/endpoint-format", test_endpoint_format);
     g_test_add_func ("/sip/token-chars", test_token_chars);
+    g_test_add_func ("/sip/contacts-outbound", test_contacts_outbound);
     return g_test_run ();
 }
