@@ -46,6 +46,13 @@ sc_config_is_sip_port (const ScConfig *cfg, guint16 port)
     return (cfg->sip_ports[port / 8] >> (port % 8)) & 1;
 }
 
+gint
+sc_conn_compare_id (gconstpointer a, gconstpointer b)
+{
+    const ScConn *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
 ScConn *
 sc_conn_ref (ScConn *conn)
 {
@@ -59,6 +66,7 @@ sc_conn_unref (ScConn *conn)
 {
     if (conn && --conn->refcount == 0) {
         g_free (conn->stun);
+        sc_flow_free (conn->flow);
         g_free (conn);
     }
 }
@@ -118,6 +126,7 @@ conn_report (ScCore *core, ScConn *c)
         return;
     c->reported = TRUE;
     g_hash_table_remove (core->live_conns, c);
+    sc_ka_rules_conn_ended (core, c);
     if (c->id == 0)
         return; /* never carried SIP: not ours to list */
     ScConnFacts f = {
@@ -158,6 +167,11 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
                                             (GDestroyNotify)sc_conn_unref);
     core->udp_failed =
         g_hash_table_new_full (sc_endpoint_hash, sc_endpoint_key_equal, g_free, NULL);
+    core->bindings =
+        g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
+    core->ka_watch =
+        g_hash_table_new_full (g_direct_hash, g_direct_equal, (GDestroyNotify)sc_conn_unref, NULL);
+    core->next_ka_deadline_us = G_MAXINT64;
     core->scratch = g_string_sized_new (256);
     core->key = g_string_sized_new (128);
     core->expected = g_string_sized_new (64);
@@ -169,6 +183,8 @@ sc_core_free (ScCore *core)
 {
     if (!core)
         return;
+    g_hash_table_destroy (core->ka_watch);
+    g_hash_table_destroy (core->bindings);
     g_hash_table_destroy (core->txns);
     g_hash_table_destroy (core->udp_flows);
     g_hash_table_destroy (core->route_uris);
@@ -231,6 +247,9 @@ sc_core_advance_clock (ScCore *core, gint64 ts_us)
 {
     if (ts_us > core->now_us)
         core->now_us = ts_us;
+    /* Keep-alive deadlines are due at their own times, not at sweeps: a verdict must not depend
+     * on when the last sweep ran. */
+    sc_ka_rules_deadlines (core, core->now_us, FALSE);
     if (core->now_us < core->next_sweep_us)
         return;
     core->next_sweep_us = core->now_us + SC_SWEEP_INTERVAL_US;
@@ -362,6 +381,9 @@ sc_core_stream_close (ScCore *core, ScConn *conn, gboolean from_a, gboolean rese
     conn->close_ts_us = ts_us;
     if (conn->id)
         sc_conn_touch (conn, frame, ts_us);
+    sc_ka_rules_conn_ended (core, conn);
+    if (conn->flow)
+        conn->flow->outbound = FALSE; /* RFC 5626 §6: the binding's flow is gone */
 }
 
 void
@@ -408,12 +430,13 @@ note_invite_2xx (ScCore *core, const ScSipMsg *msg)
 }
 
 static void
-on_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn)
+on_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn, gboolean from_a)
 {
     if (msg->via_count == 0 || !sc_txn_key (msg, &msg->vias[0], msg->method, core->key)) {
         /* Unmatchable (no valid Via): only the message-level rules. */
         sc_rules_via_request (core, msg, ev, conn, NULL);
         sc_rules_prac_message (core, msg, ev, conn, NULL);
+        sc_outbound_request (core, msg, ev, conn, from_a, NULL, TRUE);
         return;
     }
     ScTxn *txn = sc_txn_lookup (core, core->key->str);
@@ -424,6 +447,7 @@ on_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *con
     txn = sc_txn_insert (core, core->key->str, msg, ev, conn);
     sc_rules_via_request (core, msg, ev, conn, txn);
     sc_rules_prac_message (core, msg, ev, conn, txn);
+    sc_outbound_request (core, msg, ev, conn, from_a, txn, TRUE);
 
     /* A proxy's forwarded copy: its second Via is the first hop's, as the proxy stamped it. */
     if (msg->via_count >= 2 && msg->vias[1].valid &&
@@ -435,16 +459,18 @@ on_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *con
 }
 
 static void
-on_response (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn,
+on_response (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn, gboolean from_a,
              ScMessageFacts *facts, GString *expected)
 {
     sc_rules_prac_message (core, msg, ev, conn, NULL);
-    if (msg->via_count == 0 || !msg->has_cseq ||
-        !sc_txn_key (msg, &msg->vias[0], msg->cseq_method, core->key))
-        return;
-    ScTxn *txn = sc_txn_lookup (core, core->key->str);
-    if (!txn)
-        return; /* request not captured: nothing is evaluable */
+    ScTxn *txn = NULL;
+    if (msg->via_count > 0 && msg->has_cseq &&
+        sc_txn_key (msg, &msg->vias[0], msg->cseq_method, core->key))
+        txn = sc_txn_lookup (core, core->key->str);
+    if (!txn) {
+        sc_outbound_response (core, msg, ev, conn, from_a, NULL);
+        return; /* request not captured: nothing else is evaluable */
+    }
     txn->last_ts_us = MAX (txn->last_ts_us, ev->ts_us);
     facts->request_frame = txn->frame;
     if (msg->status >= 200 && !txn->final_seen) {
@@ -456,6 +482,7 @@ on_response (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *co
         note_invite_2xx (core, msg);
     sc_rules_via_server_view (core, txn, &msg->vias[0], ev, conn);
     sc_rules_sym_response (core, txn, msg, ev, conn, expected);
+    sc_outbound_response (core, msg, ev, conn, from_a, txn);
     if (expected->len)
         facts->expected_dest = expected->str;
 }
@@ -491,11 +518,12 @@ sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsiz
         facts.backward = !from_a;
     }
     sc_rules_frame_message (core, &msg, ev, conn);
+    sc_ka_rules_sip_message (core, conn, from_a ? 0 : 1, ev->frame, ev->ts_us);
     g_string_truncate (core->expected, 0);
     if (msg.is_request)
-        on_request (core, &msg, ev, conn);
+        on_request (core, &msg, ev, conn, from_a);
     else
-        on_response (core, &msg, ev, conn, &facts, core->expected);
+        on_response (core, &msg, ev, conn, from_a, &facts, core->expected);
     if (core->sink.message)
         core->sink.message (&facts, core->user);
 }
@@ -504,6 +532,7 @@ void
 sc_core_finish (ScCore *core, gint64 ts_us)
 {
     sc_core_advance_clock (core, ts_us);
+    sc_ka_rules_deadlines (core, core->now_us, TRUE);
     /* Facts in id order would be nicer for readers; the report layer sorts them. */
     GList *live = g_hash_table_get_keys (core->live_conns);
     for (GList *l = live; l; l = l->next)

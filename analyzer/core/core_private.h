@@ -13,6 +13,7 @@ typedef struct {
     guint32 first_frame;
     guint8 from; /* 0 = a, 1 = b */
     gboolean answered;
+    gboolean judged; /* KA-005 reported or no longer evaluable */
 } ScStunPending;
 
 typedef struct {
@@ -21,6 +22,66 @@ typedef struct {
     ScStunPending pending[SC_STUN_PENDING]; /* a ring: the oldest is overwritten */
     guint next;
 } ScStunState;
+
+/* What a REGISTER asked for (RFC 5626 §4.2.1), kept on its transaction until answered. */
+typedef struct {
+    char *aor;      /* the To URI (owned) */
+    char *instance; /* the first Contact with +sip.instance and a valid reg-id (owned); NULL */
+    guint32 reg_id; /* of that Contact */
+    gboolean contact_expires_set;
+    guint32 contact_expires_s;
+    gboolean supported_outbound;
+    gboolean path_ob; /* some Path value carries ob */
+    guint via_count;  /* 1: straight from the UA (the copy that defines its flow) */
+    char *token;      /* the flow token an edge proxy put in the forwarded copy's Path (owned) */
+} ScTxnRegister;
+
+/* RFC 5626 / RFC 6223 state of a flow (a connection or UDP flow), created on first need. */
+typedef enum {
+    SC_TIMER_NONE = 0,
+    SC_TIMER_FLOW_TIMER, /* Flow-Timer of the 2xx REGISTER with Require: outbound */
+    SC_TIMER_KEEP,       /* keep=N in a response's top Via (RFC 6223 §5) */
+    SC_TIMER_DEFAULT,    /* outbound flow without a negotiated value (RFC 5626 §4.4.1, §4.4.2) */
+} ScTimerSource;
+
+#define SC_FLOW_SAMPLES 1024 /* interval/latency samples kept per flow for its facts */
+#define SC_FLOW_MAPPINGS 16  /* mapped addresses kept per flow */
+
+typedef struct {
+    /* Outbound binding (RFC 5626 §6) using this flow. */
+    gboolean outbound;
+    char *aor, *instance, *token; /* (owned) */
+    guint32 reg_id;
+    gint64 expires_at_us;
+    guint32 binding_frame; /* the 2xx that created or refreshed it */
+    int ua;                /* the side that registered (sends keep-alives): 0 = a, 1 = b */
+    gboolean committed[2]; /* the side owes pongs and STUN answers (RULES.md) */
+    guint32 flow_timer_s;  /* 0 when none */
+    guint32 keep_s;        /* RFC 6223 value in force, 0 when none */
+    int keep_sender;       /* the side that offered keep, -1 */
+    /* The keep-alive sender's current gap (RULES.md "Gap"). */
+    gboolean gap_open;
+    gint64 gap_start_us;
+    guint32 gap_start_frame;
+    /* KA-004: the last keep-alives of the sender, to take the median of three gaps. */
+    gint64 ka_ts[4];
+    guint32 ka_frame[4];
+    guint n_ka;
+    gboolean ka004_done;
+    /* KA-002: the latest ping towards a committed peer, not yet answered. */
+    gboolean ping_due;
+    guint32 ping_frame;
+    gint64 ping_deadline_us;
+    /* KA-003 / KA-008: mapped address as the server saw it. */
+    gboolean has_mapped;
+    ScEndpoint mapped;
+    guint32 mapped_frame;
+    guint32 changed_frame; /* KA-003 fired here and no REGISTER from the UA since; 0 otherwise */
+    /* Facts. */
+    GArray *intervals_us, *latencies_us; /* gint64, at most SC_FLOW_SAMPLES each */
+    GArray *mappings;                    /* ScEndpoint, at most SC_FLOW_MAPPINGS */
+    guint keepalives;
+} ScFlow;
 
 struct ScConn {
     guint refcount; /* the front end (streams) or the flow table (UDP), plus txns */
@@ -45,6 +106,7 @@ struct ScConn {
     gboolean ping_pending[2];
     gboolean prac003_done;
     ScStunState *stun; /* UDP flows that carried STUN; NULL otherwise (owned) */
+    ScFlow *flow;      /* RFC 5626 / 6223 state; NULL until needed (owned) */
     GList lru_link;    /* UDP flows: place in ScCore.udp_lru (data = this flow) */
 };
 
@@ -80,7 +142,13 @@ typedef struct {
     guint32 frame; /* first transmission */
     gint64 ts_us, last_ts_us;
     ScTxnVia via;
-    gboolean via007; /* the request's top Via lies about the transport: SYM skipped */
+    gboolean via007;         /* the request's top Via lies about the transport: SYM skipped */
+    ScTxnRegister *reg;      /* REGISTERs: what they asked for (owned); NULL otherwise */
+    gboolean keep_offered;   /* the request's top Via has keep (RFC 6223 §4.3) */
+    int keep_offered_by;     /* its sender on the request's flow: 0 = a, 1 = b */
+    gboolean resp_keep_seen; /* KA-009 (c): the first keep value among its responses */
+    guint32 resp_keep_s;
+    guint32 resp_keep_frame;
     gboolean is_invite;
     gboolean final_seen;
     guint final_status;
@@ -114,6 +182,9 @@ struct ScCore {
     GString *key;           /* transaction key being built */
     GString *expected;      /* expected destination of the response being judged */
     guint64 txn_evicted;
+    GHashTable *bindings;       /* "aor|instance|reg-id" → ScConn* (ref) holding that binding */
+    GHashTable *ka_watch;       /* ScConn* set (ref): flows with a keep-alive deadline pending */
+    gint64 next_ka_deadline_us; /* earliest deadline in ka_watch, G_MAXINT64 when none */
 };
 
 /* Reporting ---------------------------------------------------------------------------- */
@@ -132,6 +203,8 @@ ScConn *sc_core_udp_flow (ScCore *core, const ScEndpoint *src, const ScEndpoint 
 void sc_core_advance_clock (ScCore *core, gint64 ts_us);
 
 ScConn *sc_conn_ref (ScConn *conn);
+/* Orders connections by id (GCompareFunc). */
+gint sc_conn_compare_id (gconstpointer a, gconstpointer b);
 void sc_conn_unref (ScConn *conn);
 /* Activity on @conn at @frame: last frame and time, longest silence so far. */
 void sc_conn_touch (ScConn *conn, guint32 frame, gint64 ts_us);
@@ -179,5 +252,34 @@ void sc_rules_via_server_view (ScCore *core, ScTxn *txn, const ScVia *server_via
 /* Where a response went (rules_sym.c). Writes the expected destination into @expected. */
 void sc_rules_sym_response (ScCore *core, ScTxn *txn, const ScSipMsg *msg, const ScMsgEvent *ev,
                             ScConn *conn, GString *expected);
+/* RFC 5626 outbound and RFC 6223 keep (outbound.c): every message on its flow (@from_a: sent by
+ * endpoint a), with its transaction when it has one. */
+void sc_outbound_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn,
+                          gboolean from_a, ScTxn *txn, gboolean first_copy);
+void sc_outbound_response (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn,
+                           gboolean from_a, ScTxn *txn);
+void sc_outbound_free_register (ScTxnRegister *reg);
+void sc_flow_free (ScFlow *flow);
+/* Returns: (transfer none): @conn's flow state, created empty. */
+ScFlow *sc_flow_get (ScConn *conn);
+/* The keep-alive interval in force on @conn for a sender using @stun (else CRLF), in µs, and
+ * its source; 0 and SC_TIMER_NONE when no interval applies (RULES.md, first that applies). */
+gint64 sc_flow_interval_us (const ScCore *core, const ScConn *conn, gboolean stun,
+                            ScTimerSource *source);
+
+/* Keep-alive rules (ka_rules.c), fed by keepalive.c. @kind as in ScKeepaliveFacts. */
+void sc_ka_rules_keepalive (ScCore *core, ScConn *conn, int from, const ScKeepaliveFacts *ka,
+                            gint64 ts_us, const ScEndpoint *mapped);
+/* A SIP message from @from on @conn ends that sender's gap without a verdict (RULES.md). */
+void sc_ka_rules_sip_message (ScCore *core, ScConn *conn, int from, guint32 frame, gint64 ts_us);
+/* The mapped address the server wrote in a 2xx REGISTER's top Via on UDP flow @conn. */
+void sc_ka_rules_mapping (ScCore *core, ScConn *conn, const ScEndpoint *mapped, guint32 frame,
+                          gint64 ts_us);
+/* Deadlines (KA-002, KA-005) that have passed by @now_us are judged; at @final (capture end)
+ * those not passed are dropped as not evaluable. */
+void sc_ka_rules_deadlines (ScCore *core, gint64 now_us, gboolean final);
+/* @conn closed or ended: its pending deadlines are not evaluable. */
+void sc_ka_rules_conn_ended (ScCore *core, ScConn *conn);
+
 /* Framing (rules_frame.c). */
 void sc_rules_frame_message (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn);

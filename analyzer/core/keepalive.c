@@ -14,6 +14,7 @@ sc_core_stream_crlf (ScCore *core, ScConn *conn, gboolean from_a, gsize count, g
 {
     if (conn->id == 0)
         return; /* not a SIP stream (yet): CRLFs mean nothing here */
+    sc_core_advance_clock (core, ts_us);
     int me = from_a ? 0 : 1, peer = 1 - me;
     gsize pairs = count / 2;
     ScKeepaliveFacts ka = {.frame = frame,
@@ -40,6 +41,7 @@ sc_core_stream_crlf (ScCore *core, ScConn *conn, gboolean from_a, gsize count, g
     if (ka.counted)
         conn->keepalives++;
     sc_conn_touch (conn, frame, ts_us);
+    sc_ka_rules_keepalive (core, conn, me, &ka, ts_us, NULL);
     if (core->sink.keepalive)
         core->sink.keepalive (&ka, core->user);
 }
@@ -128,6 +130,8 @@ sc_core_udp_datagram (ScCore *core, guint32 frame, gint64 ts_us, const ScEndpoin
     if (ka.counted)
         c->keepalives++;
     sc_conn_touch (c, frame, ts_us);
+    sc_ka_rules_keepalive (core, c, me, &ka, ts_us,
+                           is_stun && stun.has_mapped ? &stun.mapped : NULL);
     if (core->sink.keepalive)
         core->sink.keepalive (&ka, core->user);
     return TRUE;

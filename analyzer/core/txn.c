@@ -59,6 +59,7 @@ sc_txn_free (gpointer p)
     for (guint i = 0; i < txn->n_copies; i++)
         sc_conn_unref (txn->copies[i].conn);
     g_free (txn->via.host);
+    sc_outbound_free_register (txn->reg);
     g_free (txn->key);
     g_free (txn);
 }

@@ -12,8 +12,8 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pcapgen import (LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_NULL, LINKTYPE_RAW, Net,
-                     Pcap, Pcapng, Tcp, csum, eth, ip, ipv4, stun, udp)
+from pcapgen import (ACK, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_NULL, LINKTYPE_RAW,
+                     Net, Pcap, Pcapng, Tcp, csum, eth, ip, ipv4, stun, udp)
 
 UA = ("203.0.113.5", 40001)
 UA_SIP = ("203.0.113.5", 5060)
@@ -489,6 +489,236 @@ def _(n):
     turn = ("192.0.2.9", 3478)
     n.udp(other, turn, stun(0x0001, txn[3]), dt=1.0)
     n.udp(turn, other, stun(0x0101, txn[3], other), dt=0.01)
+
+
+# RFC 5626 outbound ------------------------------------------------------------------------
+
+INSTANCE = '"<urn:uuid:00000000-0000-1000-8000-000A95A0E128>"'
+UA_TCP = ("203.0.113.5", 50100)
+
+
+def ob_register(via, contact, cseq=1, reg_id="1", instance=INSTANCE, supported="outbound, path"):
+    """An outbound REGISTER (RFC 5626 §4.2.1): Contact with +sip.instance and reg-id."""
+    params = (";+sip.instance=" + instance if instance else "") + \
+             (";reg-id=" + reg_id if reg_id else "")
+    extra = ["Contact: <%s;ob>%s" % (contact, params), "Expires: 3600"]
+    if supported:
+        extra.append("Supported: " + supported)
+    return request("REGISTER", via, ruri="sip:example.com", cseq=cseq, call_id="reg@example.com",
+                   extra=extra)
+
+
+def ob_ok(via, contact, cseq=1, require=True, flow_timer=None, reg_id="1"):
+    """The registrar's 200 (RFC 5626 §6): Require: outbound and Flow-Timer when asked."""
+    extra = ["Contact: <%s;ob>;+sip.instance=%s;reg-id=%s;expires=3600" % (contact, INSTANCE,
+                                                                           reg_id)]
+    if require:
+        extra.append("Require: outbound")
+    if flow_timer is not None:
+        extra.append("Flow-Timer: %d" % flow_timer)
+    return response(200, "OK", via, "REGISTER", cseq=cseq, call_id="reg@example.com", extra=extra)
+
+
+def ob_tcp(n, require=True, flow_timer=120):
+    """Frames 1-5: handshake, REGISTER, 200. Returns the connection."""
+    c = Tcp(n, UA_TCP, PROXY)
+    c.handshake()
+    via = "SIP/2.0/TCP 203.0.113.5:50100;branch=z9hG4bK-ob1"
+    contact = "sip:alice@203.0.113.5:50100;transport=tcp"
+    c.send(UA_TCP, ob_register(via, contact))
+    c.send(PROXY, ob_ok(via, contact, require=require, flow_timer=flow_timer))
+    return c
+
+
+def pings(c, gaps, pong=True):
+    """A CRLF ping after each gap (seconds since the previous frame), each answered 20 ms later
+    when @pong."""
+    for gap in gaps:
+        c.send(UA_TCP, b"\r\n\r\n", dt=gap)
+        if pong:
+            c.send(PROXY, b"\r\n", dt=0.02)
+
+
+def ob_udp(n, ua=UA, received="203.0.113.5", rport=40001, flow_timer=25, keep=False):
+    """Frames 1-2: REGISTER over UDP and the 200 with received/rport filled."""
+    via = "SIP/2.0/UDP %s:%d;branch=z9hG4bK-u1;rport%s" % (ua[0], ua[1], ";keep" if keep else "")
+    contact = "sip:alice@%s:%d" % ua
+    n.udp(ua, PROXY, ob_register(via, contact))
+    stamped = via.replace(";rport", ";received=%s;rport=%d" % (received, rport))
+    n.udp(PROXY, ua, ob_ok(stamped, contact, flow_timer=flow_timer))
+
+
+def stun_exchange(n, ua, gap, k, mapped, answer=True):
+    """A STUN Binding request @gap seconds after the previous frame, answered 10 ms later."""
+    txn = bytes([0x40 + k]) * 12
+    n.udp(ua, PROXY, stun(0x0001, txn), dt=gap)
+    if answer:
+        n.udp(PROXY, ua, stun(0x0101, txn, mapped), dt=0.01)
+
+
+@case("outbound-tcp-ok")
+def _(n):
+    # Outbound over TCP, Flow-Timer 120: CRLF pings every 100 s (83% of it), each answered.
+    c = ob_tcp(n)
+    pings(c, [100.0] * 4)
+
+
+@case("ka001-fire")
+def _(n):
+    # Flow-Timer 120; pings 6, 8 every 100 s, then 10 at 151 s after 8 (> 120 + 1).
+    c = ob_tcp(n)
+    pings(c, [100.0, 99.98, 150.98])
+
+
+@case("ka002-fire")
+def _(n):
+    # Ping 6 towards the registrar that committed (Require: outbound): no pong; 100 s later
+    # ping 7, answered by 8.
+    c = ob_tcp(n)
+    pings(c, [100.0], pong=False)
+    pings(c, [100.0])
+
+
+@case("ka002-not-committed")
+def _(n):
+    # The registrar accepted without Require: outbound (FLOW-003): it never committed to pongs,
+    # so the unanswered pings 6 and 7 are facts.
+    c = ob_tcp(n, require=False, flow_timer=None)
+    pings(c, [100.0, 100.0], pong=False)
+
+
+@case("ka002-capture-end")
+def _(n):
+    # Ping 8 unanswered but the capture ends 5 s later (bare ACK 9): not evaluable.
+    c = ob_tcp(n)
+    pings(c, [100.0])
+    pings(c, [99.98], pong=False)
+    c._send(PROXY, ACK, dt=5.0)
+
+
+@case("ka004-fire")
+def _(n):
+    # Flow-Timer 120 but pings every 20 s (6, 8, 10, 12): median gap 20 < 60.
+    c = ob_tcp(n)
+    pings(c, [20.0, 19.98, 19.98, 19.98])
+
+
+@case("ka005-fire")
+def _(n):
+    # Outbound UDP, Flow-Timer 25: STUN request 3 never answered; 4/5, 6/7, 8/9 answered, so
+    # the capture runs 60 s past 3.
+    ob_udp(n)
+    stun_exchange(n, UA, 20.0, 0, UA, answer=False)
+    stun_exchange(n, UA, 20.0, 1, UA)
+    stun_exchange(n, UA, 19.99, 2, UA)
+    stun_exchange(n, UA, 19.99, 3, UA)
+
+
+UA_PRIV = ("10.0.0.5", 5060)
+MAPPED1 = ("203.0.113.9", 40601)
+MAPPED2 = ("203.0.113.9", 40977)
+
+
+@case("ka003-fire")
+def _(n):
+    # At the UA, behind a NAT: the 200 says 203.0.113.9:40601, STUN 4 says the same, STUN 6
+    # says 40977 (rebinding). The UA re-registers (7/8) before its next keep-alive (9/10).
+    ob_udp(n, ua=UA_PRIV, received=MAPPED1[0], rport=MAPPED1[1])
+    stun_exchange(n, UA_PRIV, 20.0, 0, MAPPED1)
+    stun_exchange(n, UA_PRIV, 19.99, 1, MAPPED2)
+    via = "SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK-u2;rport"
+    contact = "sip:alice@10.0.0.5:5060"
+    n.udp(UA_PRIV, PROXY, ob_register(via, contact, cseq=2), dt=0.5)
+    n.udp(PROXY, UA_PRIV, ob_ok(via.replace(";rport", ";received=203.0.113.9;rport=40977"),
+                                contact, cseq=2, flow_timer=25))
+    stun_exchange(n, UA_PRIV, 19.0, 2, MAPPED2)
+
+
+@case("ka008-fire")
+def _(n):
+    # As ka003-fire, but the UA keeps sending STUN (7) on the changed flow without registering.
+    ob_udp(n, ua=UA_PRIV, received=MAPPED1[0], rport=MAPPED1[1])
+    stun_exchange(n, UA_PRIV, 20.0, 0, MAPPED1)
+    stun_exchange(n, UA_PRIV, 19.99, 1, MAPPED2)
+    stun_exchange(n, UA_PRIV, 19.99, 2, MAPPED2)
+
+
+@case("ka006-fire")
+def _(n):
+    # Outbound UDP flow kept alive with a CR/LF datagram (3) instead of STUN.
+    ob_udp(n)
+    n.udp(UA, PROXY, b"\r\n\r\n", dt=20.0)
+
+
+@case("ka007-fire")
+def _(n):
+    # A request offering keep with a value (RFC 6223: the offer is a bare keep).
+    via = "SIP/2.0/UDP 203.0.113.5:40001;branch=z9hG4bK-k7;rport;keep=30"
+    n.udp(UA, PROXY, request("OPTIONS", via))
+    n.udp(PROXY, UA, response(200, "OK", via.replace(";rport", ";received=203.0.113.5;rport=40001"),
+                              "OPTIONS"))
+
+
+@case("ka009-fire")
+def _(n):
+    # The 200 to an outbound REGISTER that offered keep says keep=30 and Flow-Timer: 120.
+    via = "SIP/2.0/UDP 203.0.113.5:40001;branch=z9hG4bK-k9;rport;keep"
+    contact = "sip:alice@203.0.113.5:40001"
+    n.udp(UA, PROXY, ob_register(via, contact))
+    stamped = via.replace(";rport;keep", ";received=203.0.113.5;rport=40001;keep=30")
+    n.udp(PROXY, UA, ob_ok(stamped, contact, flow_timer=120))
+
+
+@case("keep-ok")
+def _(n):
+    # RFC 6223 without outbound: REGISTER offers keep, the 200 grants keep=30; STUN every 25 s.
+    via = "SIP/2.0/UDP 203.0.113.5:40001;branch=z9hG4bK-kk;rport;keep"
+    n.udp(UA, PROXY, request("REGISTER", via, ruri="sip:example.com",
+                             extra=["Contact: <sip:alice@203.0.113.5:40001>", "Expires: 3600"]))
+    n.udp(PROXY, UA, response(200, "OK", via.replace(";rport;keep",
+                                                     ";received=203.0.113.5;rport=40001;keep=30"),
+                              "REGISTER", extra=["Contact: <sip:alice@203.0.113.5:40001>;expires=3600"]))
+    for k in range(3):
+        stun_exchange(n, UA, 25.0, k, UA)
+
+
+@case("ka010-fire")
+def _(n):
+    # Outbound UDP without Flow-Timer: STUN 3 after 20 s, then 5 after 60 s (> 29 + 1).
+    ob_udp(n, flow_timer=None)
+    stun_exchange(n, UA, 20.0, 0, UA)
+    stun_exchange(n, UA, 59.99, 1, UA)
+
+
+@case("flow002-fire")
+def _(n):
+    # reg-id without +sip.instance.
+    via = "SIP/2.0/UDP 203.0.113.5:40001;branch=z9hG4bK-f2;rport"
+    n.udp(UA, PROXY, ob_register(via, "sip:alice@203.0.113.5:40001", instance=None))
+    n.udp(PROXY, UA, response(200, "OK", via.replace(";rport", ";received=203.0.113.5;rport=40001"),
+                              "REGISTER", call_id="reg@example.com"))
+
+
+@case("flow004-fire")
+def _(n):
+    # Flow-Timer in a 200 REGISTER without Require: outbound.
+    via = "SIP/2.0/UDP 203.0.113.5:40001;branch=z9hG4bK-f4;rport"
+    n.udp(UA, PROXY, request("REGISTER", via, ruri="sip:example.com",
+                             extra=["Contact: <sip:alice@203.0.113.5:40001>"]))
+    n.udp(PROXY, UA, response(200, "OK", via.replace(";rport", ";received=203.0.113.5;rport=40001"),
+                              "REGISTER", extra=["Flow-Timer: 30"]))
+
+
+@case("flow005-fire")
+def _(n):
+    # At the registrar: an edge proxy forwards the outbound REGISTER without a Path, and the
+    # registrar still answers Require: outbound.
+    edge = ("192.0.2.50", 5060)
+    vias = ["SIP/2.0/UDP 192.0.2.50:5060;branch=z9hG4bK-e1",
+            "SIP/2.0/UDP 203.0.113.5:40001;branch=z9hG4bK-f5;received=203.0.113.5;rport=40001"]
+    contact = "sip:alice@203.0.113.5:40001"
+    n.udp(edge, PROXY, ob_register(vias, contact))
+    n.udp(PROXY, edge, ob_ok(vias, contact, flow_timer=25))
 
 
 @case("tcp-midstream")
