@@ -17,6 +17,7 @@ static gboolean settled;    /* the core has seen the whole capture */
 static gint64 last_ts_us;
 static GPtrArray *notes;      /* frame number → ScFrameNotes* (file scope) or NULL */
 static GHashTable *tcp_conns; /* tcp.stream → ScTcpRef* */
+static wmem_map_t *last_flow; /* connection id → the ScStoredFlow stored last for it */
 
 /* Indexed by frame number: the first pass meets frames in order, so this stays dense, and a
  * lookup costs no hashing (a wmem_map was a tenth of the plugin's time). */
@@ -37,6 +38,34 @@ const ScStoredMessage *
 sc_plugin_notes_message (const ScFrameNotes *n, guint i)
 {
     return i == 0 ? &n->first : wmem_array_index (n->more, i - 1);
+}
+
+static gboolean
+same_flow (const ScStoredFlow *s, const ScFlowView *v)
+{
+    return s->outbound == v->outbound && s->reg_id == v->reg_id &&
+           s->flow_timer_s == v->flow_timer_s && s->keep_s == v->keep_s &&
+           g_strcmp0 (s->instance, v->instance) == 0 && g_strcmp0 (s->token, v->token) == 0;
+}
+
+/* The stored copy of @v for connection @conn_id: the previous one while it has not changed. */
+static const ScStoredFlow *
+store_flow (guint conn_id, const ScFlowView *v)
+{
+    if (!v->outbound && !v->keep_s)
+        return NULL;
+    ScStoredFlow *s = wmem_map_lookup (last_flow, GUINT_TO_POINTER (conn_id));
+    if (s && same_flow (s, v))
+        return s;
+    s = wmem_new0 (wmem_file_scope (), ScStoredFlow);
+    s->outbound = v->outbound;
+    s->instance = wmem_strdup (wmem_file_scope (), v->instance);
+    s->token = wmem_strdup (wmem_file_scope (), v->token);
+    s->reg_id = v->reg_id;
+    s->flow_timer_s = v->flow_timer_s;
+    s->keep_s = v->keep_s;
+    wmem_map_insert (last_flow, GUINT_TO_POINTER (conn_id), s);
+    return s;
 }
 
 static void
@@ -71,6 +100,7 @@ on_message (const ScMessageFacts *m, gpointer user)
         .request_frame = m->request_frame,
         .expected_dest =
             m->expected_dest ? wmem_strdup (wmem_file_scope (), m->expected_dest) : NULL,
+        .flow = store_flow (m->conn_id, &m->flow),
     };
     ScFrameNotes *n = notes_for (m->frame);
     if (n->n_messages == 0) {
@@ -115,6 +145,7 @@ on_keepalive (const ScKeepaliveFacts *k, gpointer user)
     s->retransmission = k->retransmission;
     s->udp = g_str_has_prefix (k->kind, "stun") || strcmp (k->kind, "crlf-udp") == 0;
     s->mapped = k->mapped ? wmem_strdup (wmem_file_scope (), k->mapped) : NULL;
+    s->flow = store_flow (k->conn_id, &k->flow);
     notes_for (k->frame)->keepalive = s;
 }
 
@@ -161,6 +192,7 @@ sc_plugin_state_init (void)
     core = sc_core_new (&cfg, &sink, NULL);
     notes = g_ptr_array_new ();
     classes = wmem_map_new (wmem_file_scope (), g_direct_hash, g_direct_equal);
+    last_flow = wmem_map_new (wmem_file_scope (), g_direct_hash, g_direct_equal);
     settled = FALSE;
     last_ts_us = 0;
     tcp_conns = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, tcp_ref_free);
@@ -179,6 +211,7 @@ sc_plugin_state_cleanup (void)
         g_ptr_array_free (notes, TRUE); /* the notes themselves are file scope: freed by epan */
     notes = NULL;
     classes = NULL;
+    last_flow = NULL;
 }
 
 ScCore *
@@ -231,6 +264,34 @@ sc_plugin_notes (guint32 frame)
     return notes && frame < notes->len ? g_ptr_array_index (notes, frame) : NULL;
 }
 
+/* sipconn.flow and its identity (RFC 5626), sipconn.keep (RFC 6223). */
+static void
+draw_flow (proto_tree *st, tvbuff_t *tvb, guint conn_id, const ScStoredFlow *f)
+{
+    proto_item *it;
+    if (f->outbound) {
+        it = proto_tree_add_uint (st, hf_sipconn_flow, tvb, 0, 0, conn_id);
+        proto_item_set_generated (it);
+        proto_tree *ft = proto_item_add_subtree (it, ett_sipconn_flow);
+        it = proto_tree_add_string (ft, hf_sipconn_flow_instance, tvb, 0, 0, f->instance);
+        proto_item_set_generated (it);
+        it = proto_tree_add_uint (ft, hf_sipconn_flow_reg_id, tvb, 0, 0, f->reg_id);
+        proto_item_set_generated (it);
+        if (f->token) {
+            it = proto_tree_add_string (ft, hf_sipconn_flow_token, tvb, 0, 0, f->token);
+            proto_item_set_generated (it);
+        }
+        if (f->flow_timer_s) {
+            it = proto_tree_add_uint (ft, hf_sipconn_flow_timer, tvb, 0, 0, f->flow_timer_s);
+            proto_item_set_generated (it);
+        }
+    }
+    if (f->keep_s) {
+        it = proto_tree_add_uint (st, hf_sipconn_keep, tvb, 0, 0, f->keep_s);
+        proto_item_set_generated (it);
+    }
+}
+
 void
 sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
@@ -266,6 +327,8 @@ sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         }
         it = proto_tree_add_boolean (st, hf_sipconn_alias, tvb, 0, 0, m->alias);
         proto_item_set_generated (it);
+        if (m->flow)
+            draw_flow (st, tvb, m->conn_id, m->flow);
         if (m->request_frame) {
             it = proto_tree_add_uint (st, hf_sipconn_response_request, tvb, 0, 0, m->request_frame);
             proto_item_set_generated (it);
@@ -297,6 +360,8 @@ sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             it = proto_tree_add_uint (st, hf_sipconn_ka_ping, tvb, 0, 0, k->ping_frame);
             proto_item_set_generated (it);
         }
+        if (k->flow)
+            draw_flow (st, tvb, k->conn_id, k->flow);
         if (k->mapped) {
             it = proto_tree_add_string (st, hf_sipconn_ka_mapped, tvb, 0, 0, k->mapped);
             proto_item_set_generated (it);

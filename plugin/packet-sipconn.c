@@ -22,9 +22,11 @@ int hf_sipconn_conn = -1, hf_sipconn_conn_transport = -1, hf_sipconn_conn_initia
 int hf_sipconn_direction = -1, hf_sipconn_response_request = -1, hf_sipconn_expected_dest = -1,
     hf_sipconn_alias = -1;
 int hf_sipconn_rule = -1, hf_sipconn_related = -1;
+int hf_sipconn_flow = -1, hf_sipconn_flow_instance = -1, hf_sipconn_flow_reg_id = -1,
+    hf_sipconn_flow_token = -1, hf_sipconn_flow_timer = -1, hf_sipconn_keep = -1;
 int hf_sipconn_ka = -1, hf_sipconn_ka_interval = -1, hf_sipconn_ka_pong_latency = -1,
     hf_sipconn_ka_ping = -1, hf_sipconn_ka_mapped = -1, hf_sipconn_ka_retransmission = -1;
-gint ett_sipconn = -1, ett_sipconn_conn = -1, ett_sipconn_finding = -1;
+gint ett_sipconn = -1, ett_sipconn_conn = -1, ett_sipconn_finding = -1, ett_sipconn_flow = -1;
 guint sc_pref_t1_ms = 500, sc_pref_udp_max_sip_bytes = 1300, sc_pref_udp_flow_idle_s = 900,
       sc_pref_pong_timeout_ms = 10000, sc_pref_stun_timeout_ms = 39500,
       sc_pref_keepalive_slack_ms = 1000, sc_pref_default_stun_interval_s = 29,
@@ -106,6 +108,24 @@ proto_register_sipconn (void)
          {"Alias", "sipconn.alias", FT_BOOLEAN, BASE_NONE, NULL, 0,
           "The top Via carries alias: the sender offers the connection for reuse (RFC 5923 §5)",
           HFILL}},
+        {&hf_sipconn_flow,
+         {"Outbound flow", "sipconn.flow", FT_UINT32, BASE_DEC, NULL, 0,
+          "RFC 5626 flow (the connection or UDP flow a live outbound registration uses)", HFILL}},
+        {&hf_sipconn_flow_instance,
+         {"Instance", "sipconn.flow.instance", FT_STRING, BASE_NONE, NULL, 0,
+          "+sip.instance of the registration using this flow", HFILL}},
+        {&hf_sipconn_flow_reg_id,
+         {"reg-id", "sipconn.flow.reg_id", FT_UINT32, BASE_DEC, NULL, 0,
+          "reg-id of the registration using this flow", HFILL}},
+        {&hf_sipconn_flow_token,
+         {"Flow token", "sipconn.flow.token", FT_STRING, BASE_NONE, NULL, 0,
+          "The edge proxy's Path URI (with ob) naming this flow (RFC 5626 §5.1)", HFILL}},
+        {&hf_sipconn_flow_timer,
+         {"Flow-Timer", "sipconn.flow.timer", FT_UINT32, BASE_DEC, NULL, 0,
+          "Flow-Timer in force (seconds, RFC 5626 §4.4)", HFILL}},
+        {&hf_sipconn_keep,
+         {"keep", "sipconn.keep", FT_UINT32, BASE_DEC, NULL, 0,
+          "RFC 6223 keep-alive interval in force (seconds)", HFILL}},
         {&hf_sipconn_ka,
          {"Keep-alive", "sipconn.ka", FT_STRING, BASE_NONE, NULL, 0,
           "crlf-ping, crlf-pong, crlf-unsolicited, crlf-udp (RFC 5626 §3.5.1), stun-request, "
@@ -134,7 +154,7 @@ proto_register_sipconn (void)
          {"Related frame", "sipconn.related", FT_FRAMENUM, BASE_NONE, NULL, 0,
           "Another frame the finding cites", HFILL}},
     };
-    static gint *ett[] = {&ett_sipconn, &ett_sipconn_conn, &ett_sipconn_finding};
+    static gint *ett[] = {&ett_sipconn, &ett_sipconn_conn, &ett_sipconn_finding, &ett_sipconn_flow};
 
     proto_sipconn = proto_register_protocol ("SIP connection analysis", "sipconn", "sipconn");
     proto_register_field_array (proto_sipconn, hf, G_N_ELEMENTS (hf));

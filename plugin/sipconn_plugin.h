@@ -17,9 +17,11 @@ extern int hf_sipconn_conn, hf_sipconn_conn_transport, hf_sipconn_conn_initiator
 extern int hf_sipconn_direction, hf_sipconn_response_request, hf_sipconn_expected_dest,
     hf_sipconn_alias;
 extern int hf_sipconn_rule, hf_sipconn_related;
+extern int hf_sipconn_flow, hf_sipconn_flow_instance, hf_sipconn_flow_reg_id, hf_sipconn_flow_token,
+    hf_sipconn_flow_timer, hf_sipconn_keep;
 extern int hf_sipconn_ka, hf_sipconn_ka_interval, hf_sipconn_ka_pong_latency, hf_sipconn_ka_ping,
     hf_sipconn_ka_mapped, hf_sipconn_ka_retransmission;
-extern gint ett_sipconn, ett_sipconn_conn, ett_sipconn_finding;
+extern gint ett_sipconn, ett_sipconn_conn, ett_sipconn_finding, ett_sipconn_flow;
 extern expert_field ei_sipconn[SC_RULE_COUNT];
 
 /* Foreign fields read from the tree, resolved at handoff. */
@@ -44,6 +46,13 @@ typedef struct {
     char *message; /* file scope */
 } ScStoredFinding;
 
+/* A flow's RFC 5626 / 6223 state as stored (file scope), shared by the frames that saw it. */
+typedef struct {
+    gboolean outbound;
+    char *instance, *token; /* nullable */
+    guint32 reg_id, flow_timer_s, keep_s;
+} ScStoredFlow;
+
 /* Facts only: the text a person reads is built when the frame is drawn, not for every frame of
  * the first pass. */
 typedef struct {
@@ -53,7 +62,8 @@ typedef struct {
     ScEndpoint initiator; /* endpoint a when known: the opener (UDP: the first sender) */
     ScEndpoint dst;       /* where the message went */
     guint32 request_frame;
-    char *expected_dest; /* file scope, nullable */
+    char *expected_dest;      /* file scope, nullable */
+    const ScStoredFlow *flow; /* file scope, nullable: no outbound or keep state */
 } ScStoredMessage;
 
 typedef struct {
@@ -63,7 +73,8 @@ typedef struct {
     guint32 ping_frame;
     gboolean counted; /* a ping or its answer (the connection table counts these) */
     gboolean udp, retransmission;
-    char *mapped; /* file scope, nullable: STUN mapped address */
+    char *mapped;             /* file scope, nullable: STUN mapped address */
+    const ScStoredFlow *flow; /* file scope, nullable */
 } ScStoredKeepalive;
 
 typedef struct {

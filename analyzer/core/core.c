@@ -119,6 +119,63 @@ conn_class (const ScCore *core, const ScConn *c)
     return "unknown";
 }
 
+static gint
+cmp_gint64 (gconstpointer a, gconstpointer b)
+{
+    gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* min, median, max of @samples into @out (-1 each when there are none). Sorts @samples. */
+static void
+summarize (GArray *samples, gint64 out[3])
+{
+    out[0] = out[1] = out[2] = -1;
+    if (!samples || samples->len == 0)
+        return;
+    g_array_sort (samples, cmp_gint64);
+    out[0] = g_array_index (samples, gint64, 0);
+    out[1] = g_array_index (samples, gint64, samples->len / 2);
+    out[2] = g_array_index (samples, gint64, samples->len - 1);
+}
+
+static const char *
+timer_source_name (ScTimerSource s)
+{
+    switch (s) {
+    case SC_TIMER_FLOW_TIMER:
+        return "flow-timer";
+    case SC_TIMER_KEEP:
+        return "keep";
+    case SC_TIMER_DEFAULT:
+        return "default";
+    default:
+        return "none";
+    }
+}
+
+static void
+flow_facts (const ScCore *core, ScConn *c, ScFlowFacts *ff)
+{
+    ScFlow *f = c->flow;
+    memset (ff, 0, sizeof *ff);
+    ff->aor = f->aor;
+    ff->instance = f->instance;
+    ff->token = f->token;
+    ff->reg_id = f->reg_id;
+    ScTimerSource src;
+    gint64 interval = sc_flow_interval_us (core, c, c->transport == SC_TRANSPORT_UDP, &src);
+    ff->timer_s = (guint32)(interval / G_USEC_PER_SEC);
+    ff->timer_source = timer_source_name (src);
+    ff->keepalives = c->keepalives;
+    summarize (f->intervals_us, ff->interval_us);
+    summarize (f->latencies_us, ff->latency_us);
+    if (f->mappings) {
+        ff->mappings = (const ScEndpoint *)f->mappings->data;
+        ff->n_mappings = f->mappings->len;
+    }
+}
+
 static void
 conn_report (ScCore *core, ScConn *c)
 {
@@ -146,6 +203,11 @@ conn_report (ScCore *core, ScConn *c)
         .close_frame = c->close_frame,
         .klass = conn_class (core, c),
     };
+    ScFlowFacts ff;
+    if (c->flow && (c->flow->instance || c->keepalives || c->flow->mappings)) {
+        flow_facts (core, c, &ff);
+        f.flow = &ff;
+    }
     if (core->sink.connection)
         core->sink.connection (&f, core->user);
 }
@@ -524,8 +586,10 @@ sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsiz
         on_request (core, &msg, ev, conn, from_a);
     else
         on_response (core, &msg, ev, conn, from_a, &facts, core->expected);
-    if (core->sink.message)
+    if (core->sink.message) {
+        sc_flow_view (core, conn, &facts.flow); /* after the rules: a 2xx REGISTER binds */
         core->sink.message (&facts, core->user);
+    }
 }
 
 void

@@ -45,6 +45,21 @@ void sc_config_init (ScConfig *cfg);
 void sc_config_set_sip_port (ScConfig *cfg, guint16 port, gboolean on);
 gboolean sc_config_is_sip_port (const ScConfig *cfg, guint16 port);
 
+/* RFC 5626 / RFC 6223 facts of a flow that had an outbound binding, keep-alives or a mapped
+ * address (RULES.md §4). Strings and arrays are valid during the callback only. Times in µs;
+ * -1 where there is no sample. */
+typedef struct {
+    const char *aor, *instance, *token; /* NULL when the flow was never outbound-registered */
+    guint32 reg_id;
+    guint32 timer_s;            /* keep-alive interval in force at the end, 0 when none */
+    const char *timer_source;   /* "flow-timer", "keep", "default", "none" */
+    guint keepalives;           /* pings, STUN requests and their answers, retransmissions once */
+    gint64 interval_us[3];      /* the sender's keep-alive intervals: min, median, max */
+    gint64 latency_us[3];       /* pong and STUN answer latencies: min, median, max */
+    const ScEndpoint *mappings; /* mapped addresses in the order seen (STUN, REGISTER 2xx) */
+    guint n_mappings;
+} ScFlowFacts;
+
 /* Facts about one connection or UDP flow, given once when it ends (closed and released by the
  * front end, expired, or at sc_core_finish). Strings are valid during the callback only. */
 typedef struct {
@@ -59,8 +74,20 @@ typedef struct {
     gboolean closed; /* FIN or RST seen */
     gboolean reset;
     guint32 close_frame;
-    const char *klass; /* "uni-ephemeral", "bi-ephemeral", "persistent", "unknown" */
+    const char *klass;       /* "uni-ephemeral", "bi-ephemeral", "persistent", "unknown" */
+    const ScFlowFacts *flow; /* NULL when the flow had no keep-alive or outbound state */
 } ScConnFacts;
+
+/* The RFC 5626 / 6223 state of a message's or keep-alive's flow at that moment. Strings valid
+ * during the callback only. */
+typedef struct {
+    gboolean outbound;    /* a live outbound binding uses this flow */
+    const char *instance; /* its +sip.instance, NULL when not outbound */
+    const char *token;    /* its flow token (edge proxy's Path URI), nullable */
+    guint32 reg_id;
+    guint32 flow_timer_s; /* Flow-Timer in force, 0 when none */
+    guint32 keep_s;       /* RFC 6223 keep in force, 0 when none */
+} ScFlowView;
 
 /* Facts about one SIP message (for the plugin's per-message subtree). Valid during the
  * callback only. */
@@ -77,6 +104,7 @@ typedef struct {
     guint32 request_frame;     /* responses: the request's frame, 0 when not captured */
     const char *expected_dest; /* responses: RULES.md expected destination, NULL if none */
     gboolean alias;            /* the top Via carries alias (RFC 5923 §5) */
+    ScFlowView flow;
 } ScMessageFacts;
 
 /* One keep-alive: CRLF on a stream (RFC 5626 §3.5.1, §4.4.1) or on UDP, STUN on a UDP SIP flow
@@ -95,6 +123,7 @@ typedef struct {
     gboolean counted;   /* a ping or its answer: counted in ScConnFacts.keepalives */
     gboolean retransmission; /* STUN: a request or answer already seen with this transaction ID */
     const char *mapped;      /* STUN answers: the mapped address "ip:port", NULL when none */
+    ScFlowView flow;
 } ScKeepaliveFacts;
 
 typedef struct {

@@ -80,7 +80,6 @@ typedef struct {
     /* Facts. */
     GArray *intervals_us, *latencies_us; /* gint64, at most SC_FLOW_SAMPLES each */
     GArray *mappings;                    /* ScEndpoint, at most SC_FLOW_MAPPINGS */
-    guint keepalives;
 } ScFlow;
 
 struct ScConn {
@@ -266,6 +265,9 @@ ScFlow *sc_flow_get (ScConn *conn);
  * its source; 0 and SC_TIMER_NONE when no interval applies (RULES.md, first that applies). */
 gint64 sc_flow_interval_us (const ScCore *core, const ScConn *conn, gboolean stun,
                             ScTimerSource *source);
+
+/* Fills @view with @conn's state now (outbound.c). */
+void sc_flow_view (const ScCore *core, const ScConn *conn, ScFlowView *view);
 
 /* Keep-alive rules (ka_rules.c), fed by keepalive.c. @kind as in ScKeepaliveFacts. */
 void sc_ka_rules_keepalive (ScCore *core, ScConn *conn, int from, const ScKeepaliveFacts *ka,

@@ -158,13 +158,11 @@ sc_ka_rules_keepalive (ScCore *core, ScConn *conn, int from, const ScKeepaliveFa
         strcmp (ka->kind, "stun-response") == 0 || strcmp (ka->kind, "stun-error") == 0;
     if (mapped && strcmp (ka->kind, "stun-response") == 0 && !ka->retransmission)
         mapping_seen (core, conn, mapped, ka->frame, ts_us);
-    ScFlow *f = conn->flow;
-    if (!f)
-        return;
-    if (ka->counted)
-        f->keepalives++;
+    ScFlow *f = sc_flow_get (conn);
     if (ka->latency_us >= 0 && !ka->retransmission)
         sample (&f->latencies_us, ka->latency_us);
+    if (ka->interval_us >= 0 && !ka->retransmission)
+        sample (&f->intervals_us, ka->interval_us);
     if (strcmp (ka->kind, "crlf-pong") == 0 && f->ping_due && f->ping_frame == ka->ping_frame)
         f->ping_due = FALSE;
     if (stun_answer || from != ka_sender (core, f))
@@ -192,8 +190,6 @@ sc_ka_rules_keepalive (ScCore *core, ScConn *conn, int from, const ScKeepaliveFa
                         f->changed_frame);
         f->changed_frame = 0;
     }
-    if (ka->interval_us >= 0)
-        sample (&f->intervals_us, ka->interval_us);
     check_gap (core, conn, f, stun, ka->frame, ts_us);
     check_too_often (core, conn, f, stun, ka->frame, ts_us);
     if (ping && f->committed[1 - from]) {

@@ -42,8 +42,10 @@ sc_core_stream_crlf (ScCore *core, ScConn *conn, gboolean from_a, gsize count, g
         conn->keepalives++;
     sc_conn_touch (conn, frame, ts_us);
     sc_ka_rules_keepalive (core, conn, me, &ka, ts_us, NULL);
-    if (core->sink.keepalive)
+    if (core->sink.keepalive) {
+        sc_flow_view (core, conn, &ka.flow);
         core->sink.keepalive (&ka, core->user);
+    }
 }
 
 /* A STUN Binding message on a UDP SIP flow (RFC 5626 §4.4.2; RFC 5389 §7: requests are matched
@@ -132,7 +134,9 @@ sc_core_udp_datagram (ScCore *core, guint32 frame, gint64 ts_us, const ScEndpoin
     sc_conn_touch (c, frame, ts_us);
     sc_ka_rules_keepalive (core, c, me, &ka, ts_us,
                            is_stun && stun.has_mapped ? &stun.mapped : NULL);
-    if (core->sink.keepalive)
+    if (core->sink.keepalive) {
+        sc_flow_view (core, c, &ka.flow);
         core->sink.keepalive (&ka, core->user);
+    }
     return TRUE;
 }

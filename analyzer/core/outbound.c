@@ -76,6 +76,23 @@ sc_flow_interval_us (const ScCore *core, const ScConn *conn, gboolean stun, ScTi
     return 0;
 }
 
+void
+sc_flow_view (const ScCore *core, const ScConn *conn, ScFlowView *view)
+{
+    memset (view, 0, sizeof *view);
+    const ScFlow *f = conn->flow;
+    if (!f)
+        return;
+    view->keep_s = f->keep_s;
+    if (!outbound_live (core, f))
+        return;
+    view->outbound = TRUE;
+    view->instance = f->instance;
+    view->token = f->token;
+    view->reg_id = f->reg_id;
+    view->flow_timer_s = f->flow_timer_s;
+}
+
 static const char *
 method_or_status (const ScSipMsg *msg, char buf[48])
 {

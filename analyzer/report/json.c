@@ -62,6 +62,67 @@ connection_json (GString *out, const ScConnFacts *c)
 }
 
 static void
+json_nullable (GString *out, const char *s)
+{
+    if (s)
+        json_text (out, s);
+    else
+        g_string_append (out, "null");
+}
+
+/* {"min": s, "median": s, "max": s} in seconds, or null without samples. */
+static void
+stats_json (GString *out, const gint64 us[3])
+{
+    if (us[0] < 0) {
+        g_string_append (out, "null");
+        return;
+    }
+    g_string_append_printf (out, "{\"min\": %.6f, \"median\": %.6f, \"max\": %.6f}",
+                            (double)us[0] / G_USEC_PER_SEC, (double)us[1] / G_USEC_PER_SEC,
+                            (double)us[2] / G_USEC_PER_SEC);
+}
+
+static void
+flow_json (GString *out, const ScReportFlow *f)
+{
+    g_string_append_printf (out,
+                            "{\"connection\": %u, \"transport\": \"%s\", \"aor\": ", f->conn_id,
+                            sc_transport_name (f->transport));
+    json_nullable (out, f->aor);
+    g_string_append (out, ", \"instance\": ");
+    json_nullable (out, f->instance);
+    if (f->instance)
+        g_string_append_printf (out, ", \"reg_id\": %u", f->reg_id);
+    else
+        g_string_append (out, ", \"reg_id\": null");
+    g_string_append (out, ", \"token\": ");
+    json_nullable (out, f->token);
+    g_string_append_printf (out,
+                            ", \"timer_s\": %u, \"timer_source\": \"%s\", \"keepalives\": %u, "
+                            "\"interval_s\": ",
+                            f->timer_s, f->timer_source, f->keepalives);
+    stats_json (out, f->interval_us);
+    g_string_append (out, ", \"latency_s\": ");
+    stats_json (out, f->latency_us);
+    g_string_append (out, ", \"mapped\": [");
+    for (guint i = 0; i < f->mappings->len; i++) {
+        char ep[SC_ENDPOINT_STRLEN];
+        g_string_append_printf (
+            out, "%s\"%s\"", i ? ", " : "",
+            sc_endpoint_format (&g_array_index (f->mappings, ScEndpoint, i), ep));
+    }
+    g_string_append (out, "], \"end\": ");
+    if (f->closed)
+        g_string_append_printf (out, "{\"kind\": \"%s\", \"frame\": %u}}",
+                                f->reset ? "reset" : "closed", f->close_frame);
+    else
+        g_string_append (out, f->transport == SC_TRANSPORT_UDP
+                                  ? "{\"kind\": \"idle-or-capture-end\"}}"
+                                  : "{\"kind\": \"open\"}}");
+}
+
+static void
 finding_json (GString *out, const ScReportFinding *f)
 {
     const ScRuleInfo *info = sc_rule_info (f->rule);
@@ -119,7 +180,13 @@ sc_report_json (const ScReport *report, GString *out)
             connection_json (out, &g_array_index (f->connections, ScConnFacts, j));
         }
         g_string_append (out, f->connections->len ? "\n      ],\n" : "],\n");
-        g_string_append (out, "      \"flows\": [],\n      \"findings\": [");
+        g_string_append (out, "      \"flows\": [");
+        for (guint j = 0; j < f->flows->len; j++) {
+            g_string_append (out, j ? ",\n        " : "\n        ");
+            flow_json (out, &g_array_index (f->flows, ScReportFlow, j));
+        }
+        g_string_append (out, f->flows->len ? "\n      ],\n" : "],\n");
+        g_string_append (out, "      \"findings\": [");
         for (guint j = 0; j < f->findings->len; j++) {
             g_string_append (out, j ? ",\n        " : "\n        ");
             finding_json (out, &g_array_index (f->findings, ScReportFinding, j));
@@ -150,6 +217,13 @@ sc_report_ndjson (const ScReport *report, GString *out)
             json_text (out, f->path);
             g_string_append (out, ", \"connection\": ");
             connection_json (out, &g_array_index (f->connections, ScConnFacts, j));
+            g_string_append (out, "}\n");
+        }
+        for (guint j = 0; j < f->flows->len; j++) {
+            g_string_append (out, "{\"type\": \"flow\", \"file\": ");
+            json_text (out, f->path);
+            g_string_append (out, ", \"flow\": ");
+            flow_json (out, &g_array_index (f->flows, ScReportFlow, j));
             g_string_append (out, "}\n");
         }
         for (guint j = 0; j < f->findings->len; j++) {

@@ -11,12 +11,24 @@ finding_clear (gpointer p)
 }
 
 static void
+flow_clear (gpointer p)
+{
+    ScReportFlow *f = p;
+    g_free (f->aor);
+    g_free (f->instance);
+    g_free (f->token);
+    if (f->mappings)
+        g_array_unref (f->mappings);
+}
+
+static void
 file_free (gpointer p)
 {
     ScFileReport *f = p;
     g_free (f->path);
     g_ptr_array_unref (f->errors);
     g_array_unref (f->connections);
+    g_array_unref (f->flows);
     g_array_unref (f->findings);
     g_free (f);
 }
@@ -45,6 +57,8 @@ sc_report_add_file (ScReport *report, const char *path)
     f->path = g_strdup (path);
     f->errors = g_ptr_array_new_with_free_func (g_free);
     f->connections = g_array_new (FALSE, TRUE, sizeof (ScConnFacts));
+    f->flows = g_array_new (FALSE, TRUE, sizeof (ScReportFlow));
+    g_array_set_clear_func (f->flows, flow_clear);
     f->findings = g_array_new (FALSE, TRUE, sizeof (ScReportFinding));
     g_array_set_clear_func (f->findings, finding_clear);
     g_ptr_array_add (report->files, f);
@@ -70,7 +84,31 @@ static void
 on_connection (const ScConnFacts *conn, gpointer user)
 {
     ScFileReport *f = user;
-    g_array_append_val (f->connections, *conn);
+    ScConnFacts copy = *conn;
+    copy.flow = NULL; /* valid during the callback only: copied below */
+    g_array_append_val (f->connections, copy);
+    const ScFlowFacts *ff = conn->flow;
+    if (!ff)
+        return;
+    ScReportFlow rf = {
+        .conn_id = conn->id,
+        .transport = conn->transport,
+        .aor = g_strdup (ff->aor),
+        .instance = g_strdup (ff->instance),
+        .token = g_strdup (ff->token),
+        .reg_id = ff->reg_id,
+        .timer_s = ff->timer_s,
+        .timer_source = ff->timer_source,
+        .keepalives = ff->keepalives,
+        .closed = conn->closed,
+        .reset = conn->reset,
+        .close_frame = conn->close_frame,
+    };
+    memcpy (rf.interval_us, ff->interval_us, sizeof rf.interval_us);
+    memcpy (rf.latency_us, ff->latency_us, sizeof rf.latency_us);
+    rf.mappings = g_array_sized_new (FALSE, FALSE, sizeof (ScEndpoint), ff->n_mappings);
+    g_array_append_vals (rf.mappings, ff->mappings, ff->n_mappings);
+    g_array_append_val (f->flows, rf);
 }
 
 void
@@ -97,6 +135,13 @@ cmp_conn (gconstpointer a, gconstpointer b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
+static gint
+cmp_flow (gconstpointer a, gconstpointer b)
+{
+    const ScReportFlow *x = a, *y = b;
+    return (x->conn_id > y->conn_id) - (x->conn_id < y->conn_id);
+}
+
 void
 sc_report_sort (ScReport *report)
 {
@@ -104,6 +149,7 @@ sc_report_sort (ScReport *report)
         ScFileReport *f = report->files->pdata[i];
         g_array_sort (f->findings, cmp_finding);
         g_array_sort (f->connections, cmp_conn);
+        g_array_sort (f->flows, cmp_flow);
     }
 }
 

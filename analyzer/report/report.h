@@ -15,12 +15,28 @@ typedef struct {
     char *message; /* owned */
 } ScReportFinding;
 
+/* A flow's RFC 5626 / 6223 facts, copied out of the core's callback. */
+typedef struct {
+    guint conn_id;
+    ScTransport transport;
+    char *aor, *instance, *token; /* owned, nullable */
+    guint32 reg_id;
+    guint32 timer_s;
+    const char *timer_source; /* static */
+    guint keepalives;
+    gint64 interval_us[3], latency_us[3]; /* min, median, max; -1 when none */
+    GArray *mappings;                     /* ScEndpoint, owned */
+    gboolean closed, reset;
+    guint32 close_frame;
+} ScReportFlow;
+
 typedef struct {
     char *path; /* owned */
     guint64 packets;
     guint64 sip_messages;
     GPtrArray *errors;   /* char*, owned: one-line read errors */
-    GArray *connections; /* ScConnFacts (klass points to static strings) */
+    GArray *connections; /* ScConnFacts (klass points to static strings, flow NULL) */
+    GArray *flows;       /* ScReportFlow, by connection id */
     GArray *findings;    /* ScReportFinding */
     gboolean usable;     /* at least the file header could be read */
 } ScFileReport;

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Connection facts in the audit's JSON, derived by hand for a few samples (RULES.md §4)."""
+"""Connection and flow facts in the audit's JSON, derived by hand for a few samples
+(RULES.md §4)."""
 import json
 import os
 import subprocess
@@ -20,7 +21,42 @@ WANT = {
     # Requests only from the initiator, closed: uni-ephemeral; reset by the UA in frame 5.
     "synthetic/sym005-fire.pcap": {1: {"class": "uni-ephemeral", "end": {"kind": "reset", "frame": 5}}},
 }
+# sample → {connection id: {flow field: value}} (the "flows" array, keyed by connection).
+WANT_FLOWS = {
+    # No outbound: STUN requests 3, 5, 8 (6 a retransmission of 5) 25 s apart, answers 4, 7, 9
+    # after 0.02, 0.53 (from 5's first transmission) and 0.01 s, all mapping 203.0.113.5:40001.
+    "synthetic/udp-stun-keepalive.pcap": {1: {
+        "instance": None, "keepalives": 6, "timer_source": "none", "timer_s": 0,
+        "interval_s": {"min": 25.0, "median": 25.0, "max": 25.0},
+        "latency_s": {"min": 0.01, "median": 0.02, "max": 0.53},
+        "mapped": ["203.0.113.5:40001"]}},
+    # Outbound (reg-id 1, Flow-Timer 25) at the UA behind a NAT: the 200's received/rport and
+    # STUN 4 say 203.0.113.9:40601, STUN 6 and later 40977.
+    "synthetic/ka003-fire.pcap": {1: {
+        "instance": "<urn:uuid:00000000-0000-1000-8000-000A95A0E128>", "reg_id": 1,
+        "timer_s": 25, "timer_source": "flow-timer",
+        "mapped": ["203.0.113.9:40601", "203.0.113.9:40977"]}},
+    # Outbound TCP, Flow-Timer 120 negotiated; pings every 100 s, 4 pings + 4 pongs, still open.
+    "synthetic/outbound-tcp-ok.pcap": {1: {
+        "timer_s": 120, "timer_source": "flow-timer", "keepalives": 8,
+        "interval_s": {"min": 100.0, "median": 100.0, "max": 100.0}, "end": {"kind": "open"}}},
+    # Outbound UDP without Flow-Timer: the STUN default (29 s) is in force.
+    "synthetic/ka010-fire.pcap": {1: {"timer_s": 29, "timer_source": "default"}},
+}
 fails = 0
+for rel, flows in WANT_FLOWS.items():
+    doc = json.loads(subprocess.run([audit, "--format", "json", "--fail-on", "never",
+                                     os.path.join(samples, rel)], capture_output=True,
+                                    text=True).stdout)
+    got = {f["connection"]: f for f in doc["files"][0]["flows"]}
+    for cid, fields in flows.items():
+        for k, v in fields.items():
+            g = got.get(cid, {}).get(k, "<absent>")
+            if isinstance(v, dict) and isinstance(g, dict):
+                g = {kk: round(vv, 6) if isinstance(vv, float) else vv for kk, vv in g.items()}
+            if g != v:
+                fails += 1
+                print("%s flow %d: %s is %r, want %r" % (rel, cid, k, g, v))
 for rel, conns in WANT.items():
     doc = json.loads(subprocess.run([audit, "--format", "json", "--fail-on", "never",
                                      os.path.join(samples, rel)], capture_output=True,
@@ -31,5 +67,5 @@ for rel, conns in WANT.items():
             if got.get(cid, {}).get(k) != v:
                 fails += 1
                 print("%s connection %d: %s is %r, want %r" % (rel, cid, k, got.get(cid, {}).get(k), v))
-print("connection facts: %d mismatches" % fails)
+print("connection and flow facts: %d mismatches" % fails)
 sys.exit(1 if fails else 0)

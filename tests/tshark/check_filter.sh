@@ -34,6 +34,12 @@ expect "STUN request intervals, retransmission not one" "5,25.000000000 8,25.000
 expect "STUN retransmission flagged" "6" -2 -r "$samples/synthetic/udp-stun-keepalive.pcap" -Y sipconn.ka.retransmission -T fields -e frame.number
 expect "STUN answer latency from the first transmission, its request, mapped address" "4,0.020000000,3,203.0.113.5:40001 7,0.530000000,5,203.0.113.5:40001 9,0.010000000,8,203.0.113.5:40001" -2 -r "$samples/synthetic/udp-stun-keepalive.pcap" -Y 'sipconn.ka == "stun-response"' -T fields -E separator=, -e frame.number -e sipconn.ka.pong_latency -e sipconn.ka.ping -e sipconn.ka.mapped
 expect "SIP ports preference: STUN on 3478 becomes a keep-alive" "10,stun-request 11,stun-response" -2 -o 'sipconn.sip_ports:5060-5061,3478' -r "$samples/synthetic/udp-stun-keepalive.pcap" -Y 'sipconn.ka && frame.number >= 10' -T fields -E separator=, -e frame.number -e sipconn.ka
+# RFC 5626 outbound (outbound-tcp-ok: REGISTER 4, its 200 in 5 binds the flow with Flow-Timer
+# 120; pings and pongs 6-13 follow on it) and RFC 6223 keep (keep-ok: the 200 in 2 grants 30 s).
+expect "outbound flow fields from the binding on" "5 6 7 8 9 10 11 12 13" -2 -r "$samples/synthetic/outbound-tcp-ok.pcap" -Y 'sipconn.flow.timer == 120' -T fields -e frame.number
+expect "flow identity" "1,<urn:uuid:00000000-0000-1000-8000-000A95A0E128>,1" -2 -r "$samples/synthetic/outbound-tcp-ok.pcap" -Y 'frame.number == 5' -T fields -E separator=, -e sipconn.flow -e sipconn.flow.instance -e sipconn.flow.reg_id
+expect "keep in force after it is granted" "2 3 4 5 6 7 8" -2 -r "$samples/synthetic/keep-ok.pcap" -Y 'sipconn.keep == 30' -T fields -e frame.number
+expect "KA-002 on the unanswered ping (needs the later frames: -2)" "6" -2 -r "$samples/synthetic/ka002-fire.pcap" -Y 'sipconn.rule == "KA-002"' -T fields -e frame.number
 expect "initiator unknown mid-stream" "unknown" -2 -r "$samples/synthetic/tcp-midstream.pcap" -Y 'frame.number == 2' -T fields -e sipconn.conn.initiator
 # The same filter with the default limit finds it, so the empty answer below cannot come from a
 # filter that never matches.
