@@ -112,7 +112,7 @@ check "--config with a bad value: exit 2" '[ $rc -eq 2 ] && printf "%s" "$err" |
 # frames 10-11 are STUN between 40500 and 3478).
 stun=$samples/synthetic/udp-stun-keepalive.pcap
 run --format json "$stun"
-check "default SIP ports: STUN on 3478 is not a SIP flow" '[ $(printf "%s" "$out" | grep -c "\"transport\": \"udp\"") -eq 1 ]'
+check "default SIP ports: STUN on 3478 is not a SIP flow" '[ $(printf "%s" "$out" | grep -c "\"a\": \"") -eq 1 ]'
 printf '[sipconn]\nsip_ports = 5060;3478\n' >"$tmp/ports.conf"
 run --config "$tmp/ports.conf" --format json "$stun"
 check "sip_ports = 5060;3478: that STUN exchange is a flow with 2 keep-alives" 'printf "%s" "$out" | grep -q "\"b\": \"192.0.2.9:3478\".*\"keepalives\": 2"'
@@ -122,7 +122,7 @@ check "--config with a bad SIP port: exit 2 naming it" '[ $rc -eq 2 ] && printf 
 run --ring "$good"
 check "--ring refused clearly" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "not available"'
 run --format ndjson "$good"
-check "ndjson: one JSON object per line with a type" '[ $(printf "%s\n" "$out" | grep -vc "^{\"type\": \"\(file\|connection\|finding\)\"") -eq 0 ]'
+check "ndjson: one JSON object per line with a type" '[ $(printf "%s\n" "$out" | grep -vc "^{\"type\": \"\(file\|connection\|flow\|finding\)\"") -eq 0 ]'
 run --list-rules
 check "--list-rules lists every rule" '[ $(printf "%s\n" "$out" | grep -c "^[A-Z]*-[0-9][0-9][0-9] ") -eq 44 ]'
 
