@@ -17,6 +17,8 @@ pids=()
 cleanup() {
   for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
   sleep 0.5
+  # LAB_LOGS=DIR keeps Kamailio's, SIPp's and the UA's logs for a look at what went wrong.
+  [ -n "${LAB_LOGS:-}" ] && mkdir -p "$LAB_LOGS" && cp "$work"/*.log "$LAB_LOGS/" 2>/dev/null
   for ns in sc-proxy sc-nat sc-ua; do ip netns del "$ns" 2>/dev/null || true; done
   rm -rf "$work"
 }
@@ -76,6 +78,39 @@ scenario() {
   echo "lab: $name -> $out/$name.pcap, $out/$name-ua.pcap"
 }
 
+# outbound NAME TRANSPORT(tcp|udp) GAPS: the Python outbound UA (lab/outbound_ua.py) behind the
+# NAT registers with Kamailio as an RFC 5626 registrar (Flow-Timer 10 s), sends keep-alives after
+# GAPS seconds each, and takes a call routed back over its flow.
+outbound() {
+  local name=$1 transport=$2 gaps=$3
+  setup_net
+  ip netns exec sc-proxy kamailio -f "$here/kamailio.cfg" -DD -E -Y "$work" \
+    -L /usr/lib/x86_64-linux-gnu/kamailio/modules -A OUTBOUND >"$work/kamailio-$name.log" 2>&1 &
+  pids+=($!)
+  ip netns exec sc-proxy tcpdump -i p0 -U -s 0 -w "$work/$name.pcap" >/dev/null 2>&1 &
+  pids+=($!)
+  ip netns exec sc-ua tcpdump -i u0 -U -s 0 -w "$work/$name-ua.pcap" >/dev/null 2>&1 &
+  pids+=($!)
+  sleep 1.5
+  ip netns exec sc-ua python3 "$here/outbound_ua.py" "$transport" 198.18.0.1 198.19.0.10 "$gaps" \
+    >"$work/ua-$name.log" 2>&1 &
+  local ua=$!
+  pids+=($ua)
+  sleep 12
+  local t=u1; [ "$transport" = tcp ] && t=u1
+  timeout 20 ip netns exec sc-proxy sipp 198.18.0.1:5060 -sf "$here/call.xml" -t "$t" -i 198.18.0.1 \
+    -p 5090 -m 1 -nostdin -timeout 10s >"$work/caller-$name.log" 2>&1 ||
+    echo "lab: caller in $name did not complete" >&2
+  wait "$ua" || echo "lab: UA in $name did not complete" >&2
+  sleep 1
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  pids=()
+  cp "$work/$name.pcap" "$out/$name.pcap"
+  cp "$work/$name-ua.pcap" "$out/$name-ua.pcap"
+  echo "lab: $name -> $out/$name.pcap, $out/$name-ua.pcap"
+}
+
 if [ $# -gt 1 ]; then
   shift
   for s in "$@"; do
@@ -83,10 +118,14 @@ if [ $# -gt 1 ]; then
       udp-rport) scenario udp-rport u1 ";rport" "" ;;
       udp-forced-rport) scenario udp-forced-rport u1 "" FORCE_RPORT ;;
       tcp-nat) scenario tcp-nat t1 "" "" ;;
+      outbound-tcp) outbound outbound-tcp tcp 9,9,15,9 ;;
+      outbound-udp) outbound outbound-udp udp 9,9,15,9 ;;
     esac
   done
 else
   scenario udp-rport u1 ";rport" ""
   scenario udp-forced-rport u1 "" FORCE_RPORT
   scenario tcp-nat t1 "" ""
+  outbound outbound-tcp tcp 9,9,15,9
+  outbound outbound-udp udp 9,9,15,9
 fi
