@@ -78,11 +78,12 @@ scenario() {
   echo "lab: $name -> $out/$name.pcap, $out/$name-ua.pcap"
 }
 
-# outbound NAME TRANSPORT(tcp|udp) GAPS: the Python outbound UA (lab/outbound_ua.py) behind the
-# NAT registers with Kamailio as an RFC 5626 registrar (Flow-Timer 10 s), sends keep-alives after
-# GAPS seconds each, and takes a call routed back over its flow.
+# outbound NAME TRANSPORT(tcp|udp) GAPS CALL(call|nocall): the Python outbound UA
+# (lab/outbound_ua.py) behind the NAT registers with Kamailio as an RFC 5626 registrar
+# (Flow-Timer 10 s), sends keep-alives after GAPS seconds each, and with "call" takes a call
+# routed back over its flow.
 outbound() {
-  local name=$1 transport=$2 gaps=$3
+  local name=$1 transport=$2 gaps=$3 call=$4
   setup_net
   ip netns exec sc-proxy kamailio -f "$here/kamailio.cfg" -DD -E -Y "$work" \
     -L /usr/lib/x86_64-linux-gnu/kamailio/modules -A OUTBOUND >"$work/kamailio-$name.log" 2>&1 &
@@ -96,11 +97,12 @@ outbound() {
     >"$work/ua-$name.log" 2>&1 &
   local ua=$!
   pids+=($ua)
-  sleep 12
-  local t=u1; [ "$transport" = tcp ] && t=u1
-  timeout 20 ip netns exec sc-proxy sipp 198.18.0.1:5060 -sf "$here/call.xml" -t "$t" -i 198.18.0.1 \
-    -p 5090 -m 1 -nostdin -timeout 10s >"$work/caller-$name.log" 2>&1 ||
-    echo "lab: caller in $name did not complete" >&2
+  if [ "$call" = call ]; then
+    sleep 12
+    timeout 20 ip netns exec sc-proxy sipp 198.18.0.1:5060 -sf "$here/call.xml" -t u1 -i 198.18.0.1 \
+      -p 5090 -m 1 -nostdin -timeout 10s >"$work/caller-$name.log" 2>&1 ||
+      echo "lab: caller in $name did not complete" >&2
+  fi
   wait "$ua" || echo "lab: UA in $name did not complete" >&2
   sleep 1
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -118,14 +120,18 @@ if [ $# -gt 1 ]; then
       udp-rport) scenario udp-rport u1 ";rport" "" ;;
       udp-forced-rport) scenario udp-forced-rport u1 "" FORCE_RPORT ;;
       tcp-nat) scenario tcp-nat t1 "" "" ;;
-      outbound-tcp) outbound outbound-tcp tcp 9,9,15,9 ;;
-      outbound-udp) outbound outbound-udp udp 9,9,15,9 ;;
+      outbound-tcp) outbound outbound-tcp tcp 9,9,15,9 call ;;
+      outbound-udp) outbound outbound-udp udp 9,9,15,9 call ;;
+      outbound-tcp-late) outbound outbound-tcp-late tcp 9,9,15,9 nocall ;;
+      outbound-udp-late) outbound outbound-udp-late udp 9,9,15,9 nocall ;;
     esac
   done
 else
   scenario udp-rport u1 ";rport" ""
   scenario udp-forced-rport u1 "" FORCE_RPORT
   scenario tcp-nat t1 "" ""
-  outbound outbound-tcp tcp 9,9,15,9
-  outbound outbound-udp udp 9,9,15,9
+  outbound outbound-tcp tcp 9,9,15,9 call
+  outbound outbound-udp udp 9,9,15,9 call
+  outbound outbound-tcp-late tcp 9,9,15,9 nocall
+  outbound outbound-udp-late udp 9,9,15,9 nocall
 fi
