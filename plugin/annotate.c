@@ -143,6 +143,9 @@ on_keepalive (const ScKeepaliveFacts *k, gpointer user)
     s->ping_frame = k->ping_frame;
     s->counted = k->counted;
     s->retransmission = k->retransmission;
+    s->transport = k->transport;
+    s->initiator_known = k->initiator == SC_INITIATOR_A;
+    s->initiator = k->a;
     s->udp = g_str_has_prefix (k->kind, "stun") || strcmp (k->kind, "crlf-udp") == 0;
     s->mapped = k->mapped ? wmem_strdup (wmem_file_scope (), k->mapped) : NULL;
     s->flow = store_flow (k->conn_id, &k->flow);

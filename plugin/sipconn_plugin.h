@@ -73,6 +73,9 @@ typedef struct {
     guint32 ping_frame;
     gboolean counted; /* a ping or its answer (the connection table counts these) */
     gboolean udp, retransmission;
+    ScTransport transport;
+    gboolean initiator_known;
+    ScEndpoint initiator;
     char *mapped;             /* file scope, nullable: STUN mapped address */
     const ScStoredFlow *flow; /* file scope, nullable */
 } ScStoredKeepalive;

@@ -89,8 +89,19 @@ on_packet (void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *d
         set_string (&row[COL_CLASS], klass ? klass : "unknown");
         row[COL_MESSAGES].value.uint_value++;
     }
-    if (n->keepalive && n->keepalive->counted && n->keepalive->conn_id)
-        row_for (table, n->keepalive->conn_id)[COL_KEEPALIVES].value.uint_value++;
+    const ScStoredKeepalive *k = n->keepalive;
+    if (k && k->conn_id) {
+        /* A flow may carry keep-alives only (a capture that starts mid-flow). */
+        stat_tap_table_item_type *row = row_for (table, k->conn_id);
+        char initiator[SC_ENDPOINT_STRLEN];
+        set_string (&row[COL_TRANSPORT], sc_transport_name (k->transport));
+        set_string (&row[COL_INITIATOR],
+                    k->initiator_known ? sc_endpoint_format (&k->initiator, initiator) : "unknown");
+        const char *klass = sc_plugin_conn_class (k->conn_id);
+        set_string (&row[COL_CLASS], klass ? klass : "unknown");
+        if (k->counted)
+            row[COL_KEEPALIVES].value.uint_value++;
+    }
     for (guint i = 0; n->findings && i < wmem_array_get_count (n->findings); i++) {
         const ScStoredFinding *f = wmem_array_index (n->findings, i);
         if (f->conn_id)

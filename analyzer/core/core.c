@@ -234,6 +234,10 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
     core->ka_watch =
         g_hash_table_new_full (g_direct_hash, g_direct_equal, (GDestroyNotify)sc_conn_unref, NULL);
     core->next_ka_deadline_us = G_MAXINT64;
+    core->contacts =
+        g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
+    core->ua_flows =
+        g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
     core->scratch = g_string_sized_new (256);
     core->key = g_string_sized_new (128);
     core->expected = g_string_sized_new (64);
@@ -246,6 +250,8 @@ sc_core_free (ScCore *core)
     if (!core)
         return;
     g_hash_table_destroy (core->ka_watch);
+    g_hash_table_destroy (core->contacts);
+    g_hash_table_destroy (core->ua_flows);
     g_hash_table_destroy (core->bindings);
     g_hash_table_destroy (core->txns);
     g_hash_table_destroy (core->udp_flows);

@@ -112,10 +112,13 @@ typedef struct {
 typedef struct {
     guint32 frame;
     guint conn_id;
-    const char *kind;   /* "crlf-ping", "crlf-pong", "crlf-unsolicited", "crlf-udp",
-                           "stun-request", "stun-response" (success), "stun-error",
-                           "stun-legacy" (RFC 3489, no cookie) */
-    gboolean from_a;    /* sent by endpoint a of the connection or flow */
+    const char *kind;      /* "crlf-ping", "crlf-pong", "crlf-unsolicited", "crlf-udp",
+                              "stun-request", "stun-response" (success), "stun-error",
+                              "stun-legacy" (RFC 3489, no cookie) */
+    gboolean from_a;       /* sent by endpoint a of the connection or flow */
+    ScTransport transport; /* of the connection or flow */
+    ScInitiator initiator;
+    ScEndpoint a;       /* endpoint a: the opener (UDP: the first sender) */
     gint64 interval_us; /* pings and STUN requests: since the same sender's previous one; -1
                            for the first */
     gint64 latency_us;  /* pongs and STUN answers: since their ping or first transmission; -1 */

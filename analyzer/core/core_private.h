@@ -31,9 +31,10 @@ typedef struct {
     gboolean contact_expires_set;
     guint32 contact_expires_s;
     gboolean supported_outbound;
-    gboolean path_ob; /* some Path value carries ob */
-    guint via_count;  /* 1: straight from the UA (the copy that defines its flow) */
-    char *token;      /* the flow token an edge proxy put in the forwarded copy's Path (owned) */
+    gboolean path_ob;  /* some Path value carries ob */
+    guint via_count;   /* 1: straight from the UA (the copy that defines its flow) */
+    char *token;       /* the flow token an edge proxy put in the forwarded copy's Path (owned) */
+    char *contact_key; /* that Contact's "user@host:port" (owned), NULL */
 } ScTxnRegister;
 
 /* RFC 5626 / RFC 6223 state of a flow (a connection or UDP flow), created on first need. */
@@ -80,6 +81,10 @@ typedef struct {
     /* Facts. */
     GArray *intervals_us, *latencies_us; /* gint64, at most SC_FLOW_SAMPLES each */
     GArray *mappings;                    /* ScEndpoint, at most SC_FLOW_MAPPINGS */
+    /* FLOW-001 / FLOW-006. */
+    char *contact_key; /* the registered Contact "user@host:port" (owned), NULL */
+    char *ua_sent_by;  /* the UA's top Via sent-by in its REGISTER, "host:port" (owned), NULL */
+    gboolean failed;   /* KA-002, KA-003 or KA-005 fired on it: a failed flow (RFC 5626 §4.4) */
 } ScFlow;
 
 struct ScConn {
@@ -184,6 +189,9 @@ struct ScCore {
     GHashTable *bindings;       /* "aor|instance|reg-id" → ScConn* (ref) holding that binding */
     GHashTable *ka_watch;       /* ScConn* set (ref): flows with a keep-alive deadline pending */
     gint64 next_ka_deadline_us; /* earliest deadline in ka_watch, G_MAXINT64 when none */
+    GHashTable *contacts; /* registered Contact "user@host:port" → ScConn* (ref): its flow */
+    GHashTable *ua_flows; /* "transport|UA ip|far end" → ScConn* (ref): the flow an outbound UA
+                             registered over (FLOW-006) */
 };
 
 /* Reporting ---------------------------------------------------------------------------- */
@@ -265,6 +273,15 @@ ScFlow *sc_flow_get (ScConn *conn);
  * its source; 0 and SC_TIMER_NONE when no interval applies (RULES.md, first that applies). */
 gint64 sc_flow_interval_us (const ScCore *core, const ScConn *conn, gboolean stun,
                             ScTimerSource *source);
+
+/* FLOW-001 and FLOW-006 (flow_rules.c): a new request on @conn; a binding made on @conn for
+ * @contact (RFC 5626 §6); an outbound REGISTER from @ua_side of @conn (§4.2.1). */
+void sc_flow_rules_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn,
+                            gboolean from_a);
+void sc_flow_rules_bound (ScCore *core, ScConn *conn, const char *contact_key);
+void sc_flow_rules_ua_register (ScCore *core, const ScSipMsg *msg, ScConn *conn, int ua_side);
+/* "user@host:port" of @uri with the default port of its scheme (owned). */
+char *sc_flow_uri_key (const ScSipUri *uri);
 
 /* Fills @view with @conn's state now (outbound.c). */
 void sc_flow_view (const ScCore *core, const ScConn *conn, ScFlowView *view);

@@ -68,6 +68,7 @@ mapping_seen (ScCore *core, ScConn *conn, const ScEndpoint *mapped, guint32 fram
                         f->mapped_frame);
         if (f->outbound)
             f->changed_frame = frame; /* KA-008 watches for a re-registration */
+        f->failed = TRUE;
     }
     if (!f->has_mapped || !sc_endpoint_equal (mapped, &f->mapped)) {
         if (!f->mappings)
@@ -216,6 +217,7 @@ judge (ScCore *core, ScConn *conn, gint64 now_us, gboolean final)
                             "answer (RFC 5626 §5.4)",
                             core->cfg.pong_timeout_ms);
             f->ping_due = FALSE;
+            f->failed = TRUE;
         } else if (final) {
             f->ping_due = FALSE; /* the capture ended first: not evaluable */
         } else {
@@ -235,6 +237,7 @@ judge (ScCore *core, ScConn *conn, gint64 now_us, gboolean final)
                             "a peer that committed to answer",
                             core->cfg.stun_timeout_ms);
             p->judged = TRUE;
+            f->failed = TRUE;
         } else if (final) {
             p->judged = TRUE;
         } else {

@@ -21,6 +21,9 @@ sc_core_stream_crlf (ScCore *core, ScConn *conn, gboolean from_a, gsize count, g
                            .conn_id = conn->id,
                            .kind = "crlf-unsolicited",
                            .from_a = from_a,
+                           .transport = conn->transport,
+                           .initiator = conn->initiator,
+                           .a = conn->a,
                            .interval_us = -1,
                            .latency_us = -1};
     if (count % 2 == 0 && pairs >= 2 && pairs % 2 == 0) {
@@ -125,6 +128,9 @@ sc_core_udp_datagram (ScCore *core, guint32 frame, gint64 ts_us, const ScEndpoin
                            .conn_id = c->id,
                            .kind = "crlf-udp",
                            .from_a = me == 0,
+                           .transport = c->transport,
+                           .initiator = c->initiator,
+                           .a = c->a,
                            .interval_us = -1,
                            .latency_us = -1};
     if (is_stun)

@@ -27,6 +27,8 @@ sc_flow_free (ScFlow *f)
     g_free (f->aor);
     g_free (f->instance);
     g_free (f->token);
+    g_free (f->contact_key);
+    g_free (f->ua_sent_by);
     if (f->intervals_us)
         g_array_unref (f->intervals_us);
     if (f->latencies_us)
@@ -44,6 +46,7 @@ sc_outbound_free_register (ScTxnRegister *reg)
     g_free (reg->aor);
     g_free (reg->instance);
     g_free (reg->token);
+    g_free (reg->contact_key);
     g_free (reg);
 }
 
@@ -134,6 +137,8 @@ register_of (const ScSipMsg *msg)
             reg->reg_id = c->reg_id;
             reg->contact_expires_set = c->has_expires;
             reg->contact_expires_s = c->expires;
+            if (c->uri_ok)
+                reg->contact_key = sc_flow_uri_key (&c->uri);
             break;
         }
     }
@@ -160,6 +165,7 @@ sc_outbound_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, Sc
 {
     if (!first_copy)
         return; /* a retransmission: judged once */
+    sc_flow_rules_request (core, msg, ev, conn, from_a);
     char what[48];
     if (msg->any_via_keep_value)
         sc_core_report (core, SC_RULE_KA_007, conn, ev->ts_us, 1, &ev->frame,
@@ -184,6 +190,8 @@ sc_outbound_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, Sc
     if (!txn)
         return;
     txn->reg = register_of (msg);
+    if (txn->reg->instance && txn->reg->supported_outbound && txn->reg->via_count == 1)
+        sc_flow_rules_ua_register (core, msg, conn, from_a ? 0 : 1);
 
     /* An edge proxy's forwarded copy: its Path value with ob names the UA's flow (§5.1); the
      * second Via leads back to the UA's REGISTER. */
@@ -235,8 +243,12 @@ static void
 end_binding (ScCore *core, const char *key)
 {
     ScConn *old = g_hash_table_lookup (core->bindings, key);
-    if (old && old->flow)
+    if (old && old->flow) {
         old->flow->outbound = FALSE;
+        if (old->flow->contact_key &&
+            g_hash_table_lookup (core->contacts, old->flow->contact_key) == old)
+            g_hash_table_remove (core->contacts, old->flow->contact_key);
+    }
     g_hash_table_remove (core->bindings, key);
 }
 
@@ -275,6 +287,7 @@ bind_flow (ScCore *core, const ScSipMsg *resp, const ScMsgEvent *ev, ScTxn *txn)
     f->committed[1 - f->ua] = TRUE;
     f->flow_timer_s = resp->has_flow_timer ? resp->flow_timer_s : 0;
     f->changed_frame = 0;
+    sc_flow_rules_bound (core, flow_conn, reg->contact_key);
     /* The message that set the interval starts the UA's gap (RULES.md "Gap"). */
     f->gap_open = TRUE;
     f->gap_start_us = ev->ts_us;

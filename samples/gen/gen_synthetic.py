@@ -721,6 +721,60 @@ def _(n):
     n.udp(PROXY, edge, ob_ok(vias, contact, flow_timer=25))
 
 
+def ob_tcp_listening(n):
+    """Frames 1-5: an outbound TCP registration whose Contact is the UA's listening port 5060
+    (the connection comes from 50100)."""
+    c = Tcp(n, UA_TCP, PROXY)
+    c.handshake()
+    via = "SIP/2.0/TCP 203.0.113.5:50100;branch=z9hG4bK-f1"
+    contact = "sip:alice@203.0.113.5:5060;transport=tcp"
+    c.send(UA_TCP, ob_register(via, contact))
+    c.send(PROXY, ob_ok(via, contact, flow_timer=120))
+    return c
+
+
+def invite_to_alice(via):
+    return request("INVITE", via, ruri="sip:alice@203.0.113.5:5060;transport=tcp;ob",
+                   call_id="in@example.com", extra=["Contact: <sip:bob@192.0.2.1:5060>"])
+
+
+@case("flow001-fire")
+def _(n):
+    # The registrar holds alice's outbound flow (connection 1) but opens a new connection
+    # (6-8) to her Contact for the INVITE (9): RFC 5626 §7 says use the saved flow.
+    ob_tcp_listening(n)
+    c2 = Tcp(n, ("192.0.2.1", 45000), ("203.0.113.5", 5060), isn_a=7000, isn_b=9000)
+    c2.handshake()
+    c2.send(("192.0.2.1", 45000), invite_to_alice("SIP/2.0/TCP 192.0.2.1:5060;branch=z9hG4bK-i1"))
+
+
+@case("flow001-ok")
+def _(n):
+    # The same INVITE sent back over alice's registered connection (6).
+    c = ob_tcp_listening(n)
+    c.send(PROXY, invite_to_alice("SIP/2.0/TCP 192.0.2.1:5060;branch=z9hG4bK-i1"))
+
+
+@case("flow006-fire")
+def _(n):
+    # Alice registered an outbound flow from 40001; her INVITE (3) leaves from port 50112.
+    ob_udp(n)
+    ua2 = ("203.0.113.5", 50112)
+    via = "SIP/2.0/UDP 203.0.113.5:50112;branch=z9hG4bK-n6;rport"
+    n.udp(ua2, PROXY, request("INVITE", via, call_id="out@example.com",
+                              extra=["Contact: <sip:alice@203.0.113.5:50112;ob>;+sip.instance=" +
+                                     INSTANCE]))
+
+
+@case("ka-midflow")
+def _(n):
+    # The capture begins after the registration: STUN keep-alives every 60 s on the SIP port,
+    # answered. Whether the flow is outbound (and which interval applies) is unknown: no timing
+    # finding without that evidence (RULES.md).
+    for k in range(3):
+        stun_exchange(n, UA, 60.0, k, UA)
+
+
 @case("tcp-midstream")
 def _(n):
     # The capture starts in the middle of a connection: no SYN, initiator unknown, the first

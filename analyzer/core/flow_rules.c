@@ -1,0 +1,173 @@
+/* flow_rules.c — whether requests use the flows RFC 5626 set up: FLOW-001 (a node sends a request
+ * for an outbound-registered UA over another flow than the one saved with the binding, §7,
+ * §5.3.1) and FLOW-006 (the UA opens a new flow where it has one, §4.3). */
+#include "core_private.h"
+
+#include <string.h>
+
+#define SC_FLOW_INDEX_MAX 100000 /* entries per index; beyond, it is cleared (misses only) */
+
+char *
+sc_flow_uri_key (const ScSipUri *uri)
+{
+    guint16 port = uri->port ? uri->port : (uri->sips ? 5061 : 5060);
+    g_autofree char *host = g_ascii_strdown (uri->host.p, (gssize)uri->host.len);
+    return g_strdup_printf ("%.*s@%s:%u", (int)uri->user.len, uri->user.p ? uri->user.p : "", host,
+                            port);
+}
+
+static void
+index_put (GHashTable *index, char *key, ScConn *conn)
+{
+    if (g_hash_table_size (index) >= SC_FLOW_INDEX_MAX)
+        g_hash_table_remove_all (index);
+    g_hash_table_replace (index, key, sc_conn_ref (conn));
+}
+
+void
+sc_flow_rules_bound (ScCore *core, ScConn *conn, const char *contact_key)
+{
+    if (!contact_key)
+        return;
+    ScFlow *f = sc_flow_get (conn);
+    g_free (f->contact_key);
+    f->contact_key = g_strdup (contact_key);
+    index_put (core->contacts, g_strdup (contact_key), conn);
+}
+
+static char *
+ua_key (ScTransport t, const ScEndpoint *ua, const ScEndpoint *far)
+{
+    char a[SC_ENDPOINT_STRLEN], b[SC_ENDPOINT_STRLEN];
+    sc_ip_format (ua, a);
+    return g_strdup_printf ("%s|%s|%s", sc_transport_name (t), a, sc_endpoint_format (far, b));
+}
+
+static char *
+sent_by (const ScVia *via)
+{
+    return g_strdup_printf ("%.*s:%u", (int)via->host.len, via->host.p,
+                            via->port ? via->port : 5060);
+}
+
+void
+sc_flow_rules_ua_register (ScCore *core, const ScSipMsg *msg, ScConn *conn, int ua_side)
+{
+    if (conn->transport == SC_TRANSPORT_TLS || msg->via_count == 0 || !msg->vias[0].valid)
+        return;
+    const ScEndpoint *ua = ua_side == 0 ? &conn->a : &conn->b;
+    const ScEndpoint *far = ua_side == 0 ? &conn->b : &conn->a;
+    ScFlow *f = sc_flow_get (conn);
+    g_free (f->ua_sent_by);
+    f->ua_sent_by = sent_by (&msg->vias[0]);
+    f->ua = ua_side;
+    index_put (core->ua_flows, ua_key (conn->transport, ua, far), conn);
+}
+
+static gboolean
+same_registration (const ScFlow *a, const ScFlow *b)
+{
+    return a && b && a->instance && b->instance && g_strcmp0 (a->aor, b->aor) == 0 &&
+           strcmp (a->instance, b->instance) == 0;
+}
+
+static gboolean
+binding_live (const ScCore *core, const ScFlow *f)
+{
+    return f->instance && (f->expires_at_us == 0 || core->now_us <= f->expires_at_us);
+}
+
+/* FLOW-001: the node that got the REGISTER sends a request for the registered Contact. */
+static void
+check_flow_used (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn)
+{
+    if (msg->to_tag.p)
+        return; /* in-dialog: ob dialogs may use other flows (§5.3.2), others are not judged */
+    ScSipUri ruri;
+    if (!sc_sip_uri_parse (msg->request_uri, &ruri))
+        return;
+    ScStrView gr;
+    if (sc_sip_param_find (ruri.uri, "gr", &gr))
+        return; /* a GRUU targets the instance, not one Contact (RFC 5627) */
+    g_autofree char *key = sc_flow_uri_key (&ruri);
+    ScConn *flow_conn = g_hash_table_lookup (core->contacts, key);
+    if (!flow_conn || flow_conn == conn || !flow_conn->flow)
+        return;
+    ScFlow *f = flow_conn->flow;
+    if (!binding_live (core, f) || f->ua < 0)
+        return;
+    /* The node that received the REGISTER: the flow's other side. */
+    const ScEndpoint *node = f->ua == 0 ? &flow_conn->b : &flow_conn->a;
+    if (!sc_ip_equal (node, &ev->src))
+        return; /* another host: not the one holding the flow */
+    if (conn->flow && conn->flow->outbound && same_registration (conn->flow, f))
+        return; /* another live flow of the same AOR and instance (§3.2, §7) */
+    guint32 frames[] = {ev->frame, f->binding_frame};
+    if (flow_conn->closed)
+        sc_core_report (core, SC_RULE_FLOW_001, conn, ev->ts_us, 2, frames,
+                        "%.*s for %s sent over another flow after the registered one closed "
+                        "(frame %u): RFC 5626 §7 invalidates such a binding",
+                        (int)MIN (msg->method.len, 32), msg->method.p, key, flow_conn->close_frame);
+    else if (f->outbound)
+        sc_core_report (core, SC_RULE_FLOW_001, conn, ev->ts_us, 2, frames,
+                        "%.*s for %s not sent over its registered flow (connection %u, bound in "
+                        "frame %u)",
+                        (int)MIN (msg->method.len, 32), msg->method.p, key, flow_conn->id,
+                        f->binding_frame);
+}
+
+static gboolean
+same_ua (const ScSipMsg *msg, const ScFlow *f)
+{
+    if (msg->via_count > 0 && msg->vias[0].valid && f->ua_sent_by) {
+        g_autofree char *sb = sent_by (&msg->vias[0]);
+        if (g_ascii_strcasecmp (sb, f->ua_sent_by) == 0)
+            return TRUE;
+    }
+    for (guint i = 0; f->instance && i < MIN (msg->contact_count, SC_SIP_MAX_CONTACTS); i++)
+        if (sc_sv_eq_ci (msg->contacts[i].instance, f->instance))
+            return TRUE;
+    return FALSE;
+}
+
+/* FLOW-006: the UA sends to the far end of its registered flow over a new one (§4.3). */
+static void
+check_new_flow (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn)
+{
+    if (conn->transport == SC_TRANSPORT_TLS || sc_sv_eq_ci (msg->method, "REGISTER"))
+        return;
+    g_autofree char *key = ua_key (conn->transport, &ev->src, &ev->dst);
+    ScConn *old = g_hash_table_lookup (core->ua_flows, key);
+    if (!old || old == conn || !old->flow || old->closed || old->reported)
+        return;
+    ScFlow *f = old->flow;
+    if (f->failed || !same_ua (msg, f))
+        return; /* a failed flow is replaced, as §4.4 says */
+    if (old->transport != SC_TRANSPORT_UDP && !(old->initiator == SC_INITIATOR_A && f->ua == 0))
+        return; /* the UA's own connection only */
+    char far[SC_ENDPOINT_STRLEN];
+    sc_endpoint_format (&ev->dst, far);
+    if (conn->transport != SC_TRANSPORT_UDP && conn->initiator == SC_INITIATOR_A) {
+        guint32 frames[] = {ev->frame, conn->first_frame, old->last_frame};
+        sc_core_report (core, SC_RULE_FLOW_006, conn, ev->ts_us, 3, frames,
+                        "%.*s to %s over a new connection while the registered one (connection "
+                        "%u) is open",
+                        (int)MIN (msg->method.len, 32), msg->method.p, far, old->id);
+    } else {
+        guint32 frames[] = {ev->frame, old->last_frame};
+        sc_core_report (core, SC_RULE_FLOW_006, conn, ev->ts_us, 2, frames,
+                        "%.*s to %s from another local port while the registered flow (%u) is up",
+                        (int)MIN (msg->method.len, 32), msg->method.p, far, old->id);
+    }
+}
+
+void
+sc_flow_rules_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn,
+                       gboolean from_a)
+{
+    (void)from_a;
+    if (sc_sv_eq_ci (msg->method, "REGISTER") || sc_sv_eq_ci (msg->method, "ACK"))
+        return;
+    check_flow_used (core, msg, ev, conn);
+    check_new_flow (core, msg, ev, conn);
+}
