@@ -775,6 +775,47 @@ def _(n):
         stun_exchange(n, UA, 60.0, k, UA)
 
 
+@case("outbound-two-flows")
+def _(n):
+    # One instance, two flows (RFC 5626 §4.2.1): reg-id 1 over TCP to the proxy (Flow-Timer
+    # 120), reg-id 2 over UDP to a second edge proxy (Flow-Timer 25). CRLF pings on the first,
+    # STUN on the second, all answered; then an INVITE comes back over flow 1.
+    c = ob_tcp(n)                                                    # 1-5
+    edge2 = ("192.0.2.2", 5060)
+    via = "SIP/2.0/UDP 203.0.113.5:40001;branch=z9hG4bK-r2;rport"
+    contact = "sip:alice@203.0.113.5:40001"
+    n.udp(UA, edge2, ob_register(via, contact, reg_id="2"))          # 6
+    n.udp(edge2, UA, ob_ok(via.replace(";rport", ";received=203.0.113.5;rport=40001"), contact,
+                           flow_timer=25, reg_id="2"))               # 7
+    for k in range(3):                                               # 8-13
+        txn = bytes([0x70 + k]) * 12
+        n.udp(UA, edge2, stun(0x0001, txn), dt=20.0 if k == 0 else 19.99)
+        n.udp(edge2, UA, stun(0x0101, txn, UA), dt=0.01)
+    pings(c, [40.0])                                                 # 14, 15
+    c.send(PROXY, request("INVITE", "SIP/2.0/TCP 192.0.2.1:5060;branch=z9hG4bK-t2",
+                          ruri="sip:alice@203.0.113.5:50100;transport=tcp;ob",
+                          call_id="in2@example.com"))                # 16
+
+
+@case("outbound-recovery")
+def _(n):
+    # Flow failure and recovery (RFC 5626 §4.4, §4.5): the registered connection is reset (6);
+    # the UA opens a new one (7-9) and re-registers the same instance and reg-id (10, 11); the
+    # INVITE for it then uses the new connection (12).
+    c = ob_tcp(n)                                                    # 1-5
+    c.rst(PROXY, dt=30.0)                                            # 6
+    ua2 = ("203.0.113.5", 50101)
+    c2 = Tcp(n, ua2, PROXY, isn_a=3000, isn_b=6000)
+    c2.handshake()                                                   # 7-9
+    via = "SIP/2.0/TCP 203.0.113.5:50101;branch=z9hG4bK-ob2"
+    contact = "sip:alice@203.0.113.5:50101;transport=tcp"
+    c2.send(ua2, ob_register(via, contact, cseq=2))                  # 10
+    c2.send(PROXY, ob_ok(via, contact, cseq=2, flow_timer=120))      # 11
+    c2.send(PROXY, request("INVITE", "SIP/2.0/TCP 192.0.2.1:5060;branch=z9hG4bK-t3",
+                           ruri="sip:alice@203.0.113.5:50101;transport=tcp;ob",
+                           call_id="in3@example.com"))               # 12
+
+
 @case("tcp-midstream")
 def _(n):
     # The capture starts in the middle of a connection: no SYN, initiator unknown, the first

@@ -40,6 +40,12 @@ WANT_FLOWS = {
     "synthetic/outbound-tcp-ok.pcap": {1: {
         "timer_s": 120, "timer_source": "flow-timer", "keepalives": 8,
         "interval_s": {"min": 100.0, "median": 100.0, "max": 100.0}, "end": {"kind": "open"}}},
+    # One instance, two flows: reg-id 1 over TCP (Flow-Timer 120, one ping), reg-id 2 over UDP
+    # to another edge proxy (Flow-Timer 25, STUN every 20 s).
+    "synthetic/outbound-two-flows.pcap": {
+        1: {"reg_id": 1, "transport": "tcp", "timer_s": 120, "keepalives": 2},
+        2: {"reg_id": 2, "transport": "udp", "timer_s": 25, "keepalives": 6,
+            "interval_s": {"min": 20.0, "median": 20.0, "max": 20.0}}},
     # Outbound UDP without Flow-Timer: the STUN default (29 s) is in force.
     "synthetic/ka010-fire.pcap": {1: {"timer_s": 29, "timer_source": "default"}},
 }
