@@ -328,8 +328,10 @@ sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
                                         m->backward ? "backward" : "forward");
             proto_item_set_generated (it);
         }
-        it = proto_tree_add_boolean (st, hf_sipconn_alias, tvb, 0, 0, m->alias);
-        proto_item_set_generated (it);
+        if (m->alias) { /* present only when offered: filter with sipconn.alias */
+            it = proto_tree_add_boolean (st, hf_sipconn_alias, tvb, 0, 0, TRUE);
+            proto_item_set_generated (it);
+        }
         if (m->flow)
             draw_flow (st, tvb, m->conn_id, m->flow);
         if (m->request_frame) {

@@ -10,11 +10,27 @@
 #define SC_MAGIC_COOKIE "z9hG4bK"
 #define SC_INVITE_PENDING_US (200 * G_USEC_PER_SEC)
 
+/* Key building runs for every message: plain appends, no printf. */
 static void
 append_lower (GString *out, ScStrView v)
 {
+    gsize at = out->len;
+    g_string_set_size (out, at + v.len);
     for (gsize i = 0; i < v.len; i++)
-        g_string_append_c (out, g_ascii_tolower (v.p[i]));
+        out->str[at + i] = g_ascii_tolower (v.p[i]);
+}
+
+static void
+append_uint (GString *out, guint v)
+{
+    char tmp[10];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        g_string_append_c (out, tmp[--n]);
 }
 
 gboolean
@@ -32,7 +48,9 @@ sc_txn_key (const ScSipMsg *msg, const ScVia *via, ScStrView method, GString *ou
             return FALSE;
         g_string_append (out, "2|");
         g_string_append_len (out, msg->call_id.p, (gssize)msg->call_id.len);
-        g_string_append_printf (out, "|%u|", msg->cseq_number);
+        g_string_append_c (out, '|');
+        append_uint (out, msg->cseq_number);
+        g_string_append_c (out, '|');
         g_string_append_len (out, msg->from_tag.p ? msg->from_tag.p : "",
                              (gssize)msg->from_tag.len);
         g_string_append_c (out, '|');
@@ -40,7 +58,9 @@ sc_txn_key (const ScSipMsg *msg, const ScVia *via, ScStrView method, GString *ou
     }
     g_string_append_c (out, '|');
     append_lower (out, via->host);
-    g_string_append_printf (out, ":%u|", via->port);
+    g_string_append_c (out, ':');
+    append_uint (out, via->port);
+    g_string_append_c (out, '|');
     for (gsize i = 0; i < method.len; i++)
         g_string_append_c (out, g_ascii_toupper (method.p[i]));
     return TRUE;
