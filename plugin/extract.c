@@ -161,10 +161,12 @@ sc_plugin_feed (packet_info *pinfo, proto_tree *tree)
     }
     ScStreamSide *side = ref ? &ref->side[from_a ? 0 : 1] : NULL;
     if (side && has_field (tree, sc_ws_fields.tcp_lost_segment)) {
-        /* Bytes were lost: as the audit's framer, judge no framing until the next message. */
+        /* Bytes were lost: as the audit's framer, judge no framing until the next message, and
+         * no keep-alive timing across the hole. */
         side->sip_seen = FALSE;
         side->in_junk = FALSE;
         pending_reset (side);
+        sc_core_stream_gap (core, conn, from_a, pinfo->num, ts_us);
     }
 
     GPtrArray *sips = proto_get_finfo_ptr_array (tree, sc_ws_fields.sip);

@@ -152,6 +152,19 @@ sc_framer_feed (ScFramer *f, const guint8 *data, gsize len, guint32 frame, gint6
 {
     if (len == 0)
         return;
+    if (f->resync && f->buf->len == 0 && sink->crlf) {
+        /* After a gap or a mid-stream start, a segment of nothing but CR/LF on an empty buffer is
+         * a keep-alive, not the inside of a message we lost (Wireshark shows it so too). */
+        gsize i = 0;
+        while (i < len && (data[i] == '\r' || data[i] == '\n'))
+            i++;
+        if (i == len) {
+            f->last_frame = frame;
+            f->last_ts_us = ts_us;
+            sink->crlf (user, len, frame, ts_us);
+            return;
+        }
+    }
     g_byte_array_append (f->buf, data, (guint)len);
     f->last_frame = frame;
     f->last_ts_us = ts_us;

@@ -229,6 +229,14 @@ drain (ScTcpTable *t, ScTcpDir *d, guint32 frame, gint64 ts_us)
 
 /* Bytes before the first queued segment will never come (the receiver acknowledged past them,
  * or the queue is full): skip the hole and resynchronise. */
+/* Bytes of @d were lost before @frame: the core must not judge keep-alive timing across it. */
+static void
+report_gap (ScTcpTable *t, ScTcpDir *d, guint32 frame, gint64 ts_us)
+{
+    if (d->conn->core)
+        sc_core_stream_gap (t->dec->core, d->conn->core, d->index == 0, frame, ts_us);
+}
+
 static void
 skip_gap (ScTcpTable *t, ScTcpDir *d)
 {
@@ -236,6 +244,7 @@ skip_gap (ScTcpTable *t, ScTcpDir *d)
     if (!s)
         return;
     t->dec->stats.tcp_gaps++;
+    report_gap (t, d, s->frame, s->ts_us);
     d->next_seq = s->seq;
     if (d->framing)
         sc_framer_gap (&d->framer);
@@ -459,6 +468,7 @@ sc_tcp_segment (ScTcpTable *t, const ScIpPayload *ip)
         /* Snaplen cut the payload: the bytes are lost to us, a gap. */
         dec->stats.snaplen_cut++;
         if (SEQ_LEQ (seq, d->next_seq) && SEQ_GT (seq + (guint32)wire_plen, d->next_seq)) {
+            report_gap (t, d, frame, ts);
             d->next_seq = seq + (guint32)wire_plen;
             if (d->framing)
                 sc_framer_gap (&d->framer);

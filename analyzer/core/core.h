@@ -190,6 +190,10 @@ void sc_core_stream_junk (ScCore *core, ScConn *conn, gboolean from_a, gsize len
 void sc_core_stream_crlf (ScCore *core, ScConn *conn, gboolean from_a, gsize count, guint32 frame,
                           gint64 ts_us);
 
+/* Bytes sent by endpoint a (@from_a) or b of @conn were lost (a capture gap) before @frame: no
+ * keep-alive verdict spans it (RULES.md "Evidence only"). */
+void sc_core_stream_gap (ScCore *core, ScConn *conn, gboolean from_a, guint32 frame, gint64 ts_us);
+
 /* The front end forgets @conn (closed and drained, or evicted): its facts are reported. */
 void sc_core_stream_release (ScCore *core, ScConn *conn);
 

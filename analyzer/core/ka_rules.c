@@ -278,3 +278,22 @@ sc_ka_rules_conn_ended (ScCore *core, ScConn *conn)
         conn->stun->pending[i].judged = TRUE;
     g_hash_table_remove (core->ka_watch, conn);
 }
+
+void
+sc_core_stream_gap (ScCore *core, ScConn *conn, gboolean from_a, guint32 frame, gint64 ts_us)
+{
+    sc_core_advance_clock (core, ts_us);
+    ScFlow *f = conn->flow;
+    if (!f)
+        return;
+    int from = from_a ? 0 : 1;
+    /* A keep-alive may hide in the lost bytes: the sender's gap restarts unjudged, its window of
+     * gaps is forgotten. Lost bytes towards a pinging side may hold its pong. */
+    if (from == ka_sender (core, f)) {
+        f->gap_open = FALSE;
+        f->n_ka = 0;
+    } else {
+        f->ping_due = FALSE;
+    }
+    (void)frame;
+}

@@ -766,6 +766,51 @@ def _(n):
                                      INSTANCE]))
 
 
+@case("ka001-gap")
+def _(n):
+    # Flow-Timer 120; ping 6 answered by 7. A ping and its pong are then lost to the capture
+    # (sequence numbers jump), and ping 8 comes 200 s after 6: the lost bytes may hold the
+    # keep-alive, so no KA-001 (RULES.md: no capture gap). Pong 9 acknowledges past the hole.
+    c = ob_tcp(n)
+    pings(c, [100.0])
+    c.advance(UA_TCP, 4)
+    c.advance(PROXY, 2)
+    pings(c, [199.98])
+
+
+@case("ka010-ok")
+def _(n):
+    # Outbound UDP without Flow-Timer: STUN every 25 s for four minutes (within the RFC 5626
+    # default of 24-29 s), each answered.
+    ob_udp(n, flow_timer=None)
+    for k in range(10):
+        stun_exchange(n, UA, 25.0 if k == 0 else 24.99, k, UA)
+
+
+@case("flow002-gruu-ok")
+def _(n):
+    # +sip.instance without reg-id: a GRUU registration, valid (RULES.md FLOW-002 Not).
+    via = "SIP/2.0/UDP 203.0.113.5:40001;branch=z9hG4bK-g2;rport"
+    n.udp(UA, PROXY, ob_register(via, "sip:alice@203.0.113.5:40001", reg_id=None,
+                                 supported="gruu"))
+    n.udp(PROXY, UA, response(200, "OK", via.replace(";rport", ";received=203.0.113.5;rport=40001"),
+                              "REGISTER", call_id="reg@example.com"))
+
+
+@case("flow005-path-ok")
+def _(n):
+    # At the registrar: the edge proxy forwards the outbound REGISTER with its Path URI marked
+    # ob (RFC 5626 §5.1), so Require: outbound in the 200 is right.
+    edge = ("192.0.2.50", 5060)
+    vias = ["SIP/2.0/UDP 192.0.2.50:5060;branch=z9hG4bK-e2",
+            "SIP/2.0/UDP 203.0.113.5:40001;branch=z9hG4bK-p5;received=203.0.113.5;rport=40001"]
+    contact = "sip:alice@203.0.113.5:40001"
+    reg = ob_register(vias, contact).replace(b"Expires: 3600\r\n",
+                                            b"Expires: 3600\r\nPath: <sip:tok1@edge.example.com;lr;ob>\r\n")
+    n.udp(edge, PROXY, reg)
+    n.udp(PROXY, edge, ob_ok(vias, contact, flow_timer=25))
+
+
 @case("ka-midflow")
 def _(n):
     # The capture begins after the registration: STUN keep-alives every 60 s on the SIP port,
