@@ -111,7 +111,11 @@ struct ScConn {
     gboolean prac003_done;
     ScStunState *stun; /* UDP flows that carried STUN; NULL otherwise (owned) */
     ScFlow *flow;      /* RFC 5626 / 6223 state; NULL until needed (owned) */
-    GList lru_link;    /* UDP flows: place in ScCore.udp_lru (data = this flow) */
+    /* UDP: the latest mapped address a 2xx REGISTER's top Via gave (KA-003's first evidence),
+     * kept here until the flow has state of its own. Frame 0: none. */
+    ScEndpoint reg_mapped;
+    guint32 reg_mapped_frame;
+    GList lru_link; /* UDP flows: place in ScCore.udp_lru (data = this flow) */
 };
 
 /* The client transaction a request opened, seen from the capture point (RFC 3261 §17). */
@@ -146,8 +150,9 @@ typedef struct {
     guint32 frame; /* first transmission */
     gint64 ts_us, last_ts_us;
     ScTxnVia via;
-    gboolean via007;         /* the request's top Via lies about the transport: SYM skipped */
-    ScTxnRegister *reg;      /* REGISTERs: what they asked for (owned); NULL otherwise */
+    gboolean via007; /* the request's top Via lies about the transport: SYM skipped */
+    gboolean is_register;
+    ScTxnRegister *reg;      /* REGISTERs with outbound parameters: what they asked for (owned) */
     gboolean keep_offered;   /* the request's top Via has keep (RFC 6223 §4.3) */
     int keep_offered_by;     /* its sender on the request's flow: 0 = a, 1 = b */
     gboolean resp_keep_seen; /* KA-009 (c): the first keep value among its responses */

@@ -59,6 +59,14 @@ static void
 mapping_seen (ScCore *core, ScConn *conn, const ScEndpoint *mapped, guint32 frame, gint64 ts_us)
 {
     ScFlow *f = sc_flow_get (conn);
+    if (!f->has_mapped && conn->reg_mapped_frame) {
+        /* The 2xx REGISTER's mapping, seen before this flow needed state. */
+        f->has_mapped = TRUE;
+        f->mapped = conn->reg_mapped;
+        f->mapped_frame = conn->reg_mapped_frame;
+        f->mappings = g_array_new (FALSE, FALSE, sizeof (ScEndpoint));
+        g_array_append_val (f->mappings, conn->reg_mapped);
+    }
     if (f->has_mapped && !sc_endpoint_equal (mapped, &f->mapped)) {
         char now[SC_ENDPOINT_STRLEN], before[SC_ENDPOINT_STRLEN];
         guint32 frames[] = {frame, f->mapped_frame};
@@ -85,7 +93,13 @@ void
 sc_ka_rules_mapping (ScCore *core, ScConn *conn, const ScEndpoint *mapped, guint32 frame,
                      gint64 ts_us)
 {
-    mapping_seen (core, conn, mapped, frame, ts_us);
+    if (conn->flow) {
+        mapping_seen (core, conn, mapped, frame, ts_us);
+        return;
+    }
+    /* Most UDP flows register and never send STUN: keep the mapping without flow state. */
+    conn->reg_mapped = *mapped;
+    conn->reg_mapped_frame = frame;
 }
 
 /* KA-004 (once per flow): the median of the sender's last three gaps is under half the interval

@@ -189,6 +189,14 @@ sc_outbound_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, Sc
     check_reg_id (core, msg, ev, conn);
     if (!txn)
         return;
+    txn->is_register = TRUE;
+    /* Only a REGISTER with outbound parameters needs its details kept (most do not: they cost
+     * nothing beyond the transaction). */
+    gboolean outbound_params = msg->supported_outbound;
+    for (guint i = 0; i < MIN (msg->contact_count, SC_SIP_MAX_CONTACTS); i++)
+        outbound_params |= msg->contacts[i].instance.p || msg->contacts[i].has_reg_id;
+    if (!outbound_params)
+        return;
     txn->reg = register_of (msg);
     if (txn->reg->instance && txn->reg->supported_outbound && txn->reg->via_count == 1)
         sc_flow_rules_ua_register (core, msg, conn, from_a ? 0 : 1);
@@ -352,16 +360,17 @@ sc_outbound_response (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, S
     if (txn->keep_offered && top && top->keep_has_value)
         note_keep (core, top, ev, txn);
 
-    ScTxnRegister *reg = txn->reg;
-    if (!reg || !register_2xx)
+    if (!txn->is_register || !register_2xx)
         return;
+    ScTxnRegister *reg = txn->reg; /* NULL: a REGISTER without outbound parameters */
+    gboolean instance = reg && reg->instance;
     guint32 frames[] = {ev->frame, txn->frame};
-    if (first && reg->instance && reg->supported_outbound && !msg->require_outbound)
+    if (first && instance && reg->supported_outbound && !msg->require_outbound)
         sc_core_report (core, SC_RULE_FLOW_003, conn, ev->ts_us, 2, frames,
                         "REGISTER with +sip.instance, reg-id and Supported: outbound accepted "
                         "without Require: outbound: no outbound on this flow");
     if (first && msg->require_outbound) {
-        const char *why = !reg->instance             ? "no Contact with +sip.instance and reg-id"
+        const char *why = !instance                  ? "no Contact with +sip.instance and reg-id"
                           : !reg->supported_outbound ? "no Supported: outbound"
                           : reg->via_count > 1 && !reg->path_ob
                               ? "more than one Via and no Path value with ob"
@@ -370,7 +379,7 @@ sc_outbound_response (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, S
             sc_core_report (core, SC_RULE_FLOW_005, conn, ev->ts_us, 2, frames,
                             "Require: outbound in a 2xx to a REGISTER with %s (RFC 5626 §6)", why);
     }
-    if (msg->require_outbound && reg->instance && reg->via_count == 1)
+    if (msg->require_outbound && instance && reg->via_count == 1)
         bind_flow (core, msg, ev, txn);
 
     /* The mapped address the server saw (received/rport), for KA-003 on the UA's flow. */
