@@ -45,9 +45,9 @@ setup_net() {
   done
 }
 
-# scenario NAME TRANSPORT(u1|t1) VIA_RPORT(";rport"|"") KAMAILIO_DEFINE(""|FORCE_RPORT)
-scenario() {
-  local name=$1 transport=$2 rport=$3 define=$4
+# start NAME [KAMAILIO_DEFINE]: fresh namespaces, Kamailio, and a capture on each side of the NAT.
+start() {
+  local name=$1 define=${2:-}
   setup_net
   local defs=()
   [ -n "$define" ] && defs=(-A "$define")
@@ -59,15 +59,18 @@ scenario() {
   ip netns exec sc-ua tcpdump -i u0 -U -s 0 -w "$work/$name-ua.pcap" >/dev/null 2>&1 &
   pids+=($!)
   sleep 1.5
-  sed "s/VIA_RPORT/$rport/" "$here/register.xml" >"$work/register.xml"
-  timeout 25 ip netns exec sc-ua sipp 198.18.0.1:5060 -sf "$work/register.xml" -oocsf "$here/answer.xml" \
-    -t "$transport" -i 198.19.0.10 -p 5060 -m 1 -nostdin -timeout 15s \
-    >"$work/ua-$name.log" 2>&1 &
-  local ua=$!
-  pids+=($ua)
-  sleep 1
-  timeout 20 ip netns exec sc-proxy sipp 198.18.0.1:5060 -sf "$here/call.xml" -t u1 -i 198.18.0.1 -p 5090 \
-    -m 1 -nostdin -timeout 10s >"$work/caller-$name.log" 2>&1 || echo "lab: caller in $name did not complete" >&2
+}
+
+# call NAME: SIPp next to the proxy calls alice through Kamailio.
+call() {
+  timeout 20 ip netns exec sc-proxy sipp 198.18.0.1:5060 -sf "$here/call.xml" -t u1 -i 198.18.0.1 \
+    -p 5090 -m 1 -nostdin -timeout 10s >"$work/caller-$1.log" 2>&1 ||
+    echo "lab: caller in $1 did not complete" >&2
+}
+
+# finish NAME UA_PID: waits for the UA, stops everything, keeps both captures.
+finish() {
+  local name=$1 ua=$2
   wait "$ua" || echo "lab: UA in $name did not complete" >&2
   sleep 1
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -78,39 +81,37 @@ scenario() {
   echo "lab: $name -> $out/$name.pcap, $out/$name-ua.pcap"
 }
 
+# scenario NAME TRANSPORT(u1|t1) VIA_RPORT(";rport"|"") KAMAILIO_DEFINE(""|FORCE_RPORT)
+scenario() {
+  local name=$1 transport=$2 rport=$3 define=$4
+  start "$name" "$define"
+  sed "s/VIA_RPORT/$rport/" "$here/register.xml" >"$work/register.xml"
+  timeout 25 ip netns exec sc-ua sipp 198.18.0.1:5060 -sf "$work/register.xml" -oocsf "$here/answer.xml" \
+    -t "$transport" -i 198.19.0.10 -p 5060 -m 1 -nostdin -timeout 15s \
+    >"$work/ua-$name.log" 2>&1 &
+  local ua=$!
+  pids+=($ua)
+  sleep 1
+  call "$name"
+  finish "$name" "$ua"
+}
+
 # outbound NAME TRANSPORT(tcp|udp) GAPS CALL(call|nocall): the Python outbound UA
 # (lab/outbound_ua.py) behind the NAT registers with Kamailio as an RFC 5626 registrar
 # (Flow-Timer 10 s), sends keep-alives after GAPS seconds each, and with "call" takes a call
 # routed back over its flow.
 outbound() {
-  local name=$1 transport=$2 gaps=$3 call=$4
-  setup_net
-  ip netns exec sc-proxy kamailio -f "$here/kamailio.cfg" -DD -E -Y "$work" \
-    -L /usr/lib/x86_64-linux-gnu/kamailio/modules -A OUTBOUND >"$work/kamailio-$name.log" 2>&1 &
-  pids+=($!)
-  ip netns exec sc-proxy tcpdump -i p0 -U -s 0 -w "$work/$name.pcap" >/dev/null 2>&1 &
-  pids+=($!)
-  ip netns exec sc-ua tcpdump -i u0 -U -s 0 -w "$work/$name-ua.pcap" >/dev/null 2>&1 &
-  pids+=($!)
-  sleep 1.5
+  local name=$1 transport=$2 gaps=$3 with_call=$4
+  start "$name" OUTBOUND
   ip netns exec sc-ua python3 "$here/outbound_ua.py" "$transport" 198.18.0.1 198.19.0.10 "$gaps" \
     >"$work/ua-$name.log" 2>&1 &
   local ua=$!
   pids+=($ua)
-  if [ "$call" = call ]; then
+  if [ "$with_call" = call ]; then
     sleep 12
-    timeout 20 ip netns exec sc-proxy sipp 198.18.0.1:5060 -sf "$here/call.xml" -t u1 -i 198.18.0.1 \
-      -p 5090 -m 1 -nostdin -timeout 10s >"$work/caller-$name.log" 2>&1 ||
-      echo "lab: caller in $name did not complete" >&2
+    call "$name"
   fi
-  wait "$ua" || echo "lab: UA in $name did not complete" >&2
-  sleep 1
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  pids=()
-  cp "$work/$name.pcap" "$out/$name.pcap"
-  cp "$work/$name-ua.pcap" "$out/$name-ua.pcap"
-  echo "lab: $name -> $out/$name.pcap, $out/$name-ua.pcap"
+  finish "$name" "$ua"
 }
 
 if [ $# -gt 1 ]; then

@@ -84,10 +84,10 @@ sc_ip_is_multicast (const ScEndpoint *ep)
     return FALSE;
 }
 
-/* Writes @v in decimal at @p; returns the end. Formatting is on every response's path (the
- * expected destination) and every drawn frame: inet_ntop and printf cost ten times more. */
-static char *
-put_uint (char *p, guint v)
+/* Formatting is on every response's path (the expected destination), every transaction key and
+ * every drawn frame: inet_ntop and printf cost ten times more. */
+char *
+sc_put_uint (char *p, guint v)
 {
     char tmp[10];
     int n = 0;
@@ -108,7 +108,7 @@ sc_ip_format (const ScEndpoint *ep, char buf[SC_ENDPOINT_STRLEN])
         for (int i = 0; i < 4; i++) {
             if (i)
                 *p++ = '.';
-            p = put_uint (p, ep->addr[i]);
+            p = sc_put_uint (p, ep->addr[i]);
         }
         *p = '\0';
     } else if (ep->family == 6) {
@@ -130,7 +130,7 @@ sc_endpoint_format (const ScEndpoint *ep, char buf[SC_ENDPOINT_STRLEN])
     if (ep->family == 6)
         *p++ = ']';
     *p++ = ':';
-    p = put_uint (p, ep->port);
+    p = sc_put_uint (p, ep->port);
     *p = '\0';
     return buf;
 }

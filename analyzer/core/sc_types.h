@@ -48,6 +48,8 @@ char *sc_ip_format (const ScEndpoint *ep, char buf[SC_ENDPOINT_STRLEN]);
 
 /* Writes "ip:port" ("[v6]:port" for IPv6) into @buf; returns @buf. */
 char *sc_endpoint_format (const ScEndpoint *ep, char buf[SC_ENDPOINT_STRLEN]);
+/* Writes @v in decimal at @p (at most 10 bytes, no NUL); returns the end. */
+char *sc_put_uint (char *p, guint v);
 
 /* Hash and equality over family, address and port, for GHashTable keys. */
 guint sc_endpoint_hash (gconstpointer ep);

@@ -24,13 +24,7 @@ static void
 append_uint (GString *out, guint v)
 {
     char tmp[10];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        g_string_append_c (out, tmp[--n]);
+    g_string_append_len (out, tmp, sc_put_uint (tmp, v) - tmp);
 }
 
 gboolean
