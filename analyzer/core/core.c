@@ -199,6 +199,7 @@ conn_report (ScCore *core, ScConn *c)
         .requests_from_b = c->requests_from_b,
         .keepalives = c->keepalives,
         .closed = c->closed,
+        .timed_out = c->timed_out,
         .reset = c->reset,
         .close_frame = c->close_frame,
         .klass = conn_class (core, c),
@@ -306,6 +307,7 @@ udp_flows_expire (ScCore *core)
         ScConn *c = core->udp_lru.head->data;
         if (core->now_us - c->last_ts_us <= idle_us)
             break;
+        c->timed_out = TRUE;
         udp_flow_end (core, c);
     }
 }
@@ -345,7 +347,9 @@ sc_core_udp_flow (ScCore *core, const ScEndpoint *src, const ScEndpoint *dst, gu
          * than grow without bound. */
         udp_flows_expire (core);
         if (g_hash_table_size (core->udp_flows) >= core->cfg.udp_flow_max && core->udp_lru.head) {
-            udp_flow_end (core, core->udp_lru.head->data);
+            ScConn *oldest = core->udp_lru.head->data;
+            oldest->timed_out = TRUE;
+            udp_flow_end (core, oldest);
             core->udp_flows_evicted++;
         }
     }

@@ -71,7 +71,9 @@ typedef struct {
     guint messages;
     guint requests_from_a, requests_from_b;
     guint keepalives;
-    gboolean closed; /* FIN or RST seen */
+    gboolean closed;    /* FIN or RST seen */
+    gboolean timed_out; /* UDP: ended after udp_flow_idle_s of silence (or evicted), not by the
+                           capture's end */
     gboolean reset;
     guint32 close_frame;
     const char *klass;       /* "uni-ephemeral", "bi-ephemeral", "persistent", "unknown" */

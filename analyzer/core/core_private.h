@@ -103,7 +103,8 @@ struct ScConn {
     gboolean closed, reset, closed_by_a;
     guint32 close_frame;
     gint64 close_ts_us;
-    gboolean reported; /* facts already given to the sink */
+    gboolean reported;  /* facts already given to the sink */
+    gboolean timed_out; /* UDP flow ended by idleness or eviction */
     /* CRLF keep-alives, per sender (0 = a, 1 = b). */
     gint64 last_ping_ts_us[2];
     guint32 last_ping_frame[2];

@@ -117,9 +117,8 @@ flow_json (GString *out, const ScReportFlow *f)
         g_string_append_printf (out, "{\"kind\": \"%s\", \"frame\": %u}}",
                                 f->reset ? "reset" : "closed", f->close_frame);
     else
-        g_string_append (out, f->transport == SC_TRANSPORT_UDP
-                                  ? "{\"kind\": \"idle-or-capture-end\"}}"
-                                  : "{\"kind\": \"open\"}}");
+        g_string_append (out, f->timed_out ? "{\"kind\": \"timed-out\"}}"
+                                           : "{\"kind\": \"capture-end\"}}");
 }
 
 static void

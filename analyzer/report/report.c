@@ -102,6 +102,7 @@ on_connection (const ScConnFacts *conn, gpointer user)
         .keepalives = ff->keepalives,
         .closed = conn->closed,
         .reset = conn->reset,
+        .timed_out = conn->timed_out,
         .close_frame = conn->close_frame,
     };
     memcpy (rf.interval_us, ff->interval_us, sizeof rf.interval_us);

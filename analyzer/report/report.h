@@ -26,7 +26,7 @@ typedef struct {
     guint keepalives;
     gint64 interval_us[3], latency_us[3]; /* min, median, max; -1 when none */
     GArray *mappings;                     /* ScEndpoint, owned */
-    gboolean closed, reset;
+    gboolean closed, reset, timed_out;
     guint32 close_frame;
 } ScReportFlow;
 

@@ -508,10 +508,10 @@ def ob_register(via, contact, cseq=1, reg_id="1", instance=INSTANCE, supported="
                    extra=extra)
 
 
-def ob_ok(via, contact, cseq=1, require=True, flow_timer=None, reg_id="1"):
+def ob_ok(via, contact, cseq=1, require=True, flow_timer=None, reg_id="1", expires=3600):
     """The registrar's 200 (RFC 5626 §6): Require: outbound and Flow-Timer when asked."""
-    extra = ["Contact: <%s;ob>;+sip.instance=%s;reg-id=%s;expires=3600" % (contact, INSTANCE,
-                                                                           reg_id)]
+    extra = ["Contact: <%s;ob>;+sip.instance=%s;reg-id=%s;expires=%d" % (contact, INSTANCE,
+                                                                         reg_id, expires)]
     if require:
         extra.append("Require: outbound")
     if flow_timer is not None:
@@ -809,6 +809,20 @@ def _(n):
                                             b"Expires: 3600\r\nPath: <sip:tok1@edge.example.com;lr;ob>\r\n")
     n.udp(edge, PROXY, reg)
     n.udp(PROXY, edge, ob_ok(vias, contact, flow_timer=25))
+
+
+@case("ka001-expired")
+def _(n):
+    # The 200 grants the binding for 60 s only (Contact expires=60), Flow-Timer 30. Ping 6 after
+    # 25 s is in time; the UA does not refresh, and ping 8 comes 100 s later: the binding had
+    # expired, the flow was no longer outbound, so nothing was owed (RULES.md KA-001 Not).
+    c = Tcp(n, UA_TCP, PROXY)
+    c.handshake()
+    via = "SIP/2.0/TCP 203.0.113.5:50100;branch=z9hG4bK-x1"
+    contact = "sip:alice@203.0.113.5:50100;transport=tcp"
+    c.send(UA_TCP, ob_register(via, contact))
+    c.send(PROXY, ob_ok(via, contact, flow_timer=30, expires=60))
+    pings(c, [25.0, 99.98])
 
 
 @case("ka-midflow")

@@ -119,6 +119,15 @@ check "sip_ports = 5060;3478: that STUN exchange is a flow with 2 keep-alives" '
 printf '[sipconn]\nsip_ports = 5060;70000\n' >"$tmp/badports.conf"
 run --config "$tmp/badports.conf" "$good"
 check "--config with a bad SIP port: exit 2 naming it" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "badports.conf: sip_ports: 70000 is not a port"'
+# How a UDP flow ended: outbound-two-flows' UDP flow (2) is silent from about 60 s while the
+# capture runs to about 100 s: with udp_flow_idle_s = 10 it times out, by default it lasts to the end.
+two=$samples/synthetic/outbound-two-flows.pcap
+flow2_end() { printf "%s" "$out" | python3 -c 'import json,sys; print([f["end"]["kind"] for f in json.load(sys.stdin)["files"][0]["flows"] if f["connection"] == 2][0])'; }
+run --format json "$two"
+check "UDP flow lasting to the capture's end" '[ "$(flow2_end)" = capture-end ]'
+printf '[sipconn]\nudp_flow_idle_s = 10\n' >"$tmp/idle.conf"
+run --config "$tmp/idle.conf" --format json "$two"
+check "UDP flow silent past udp_flow_idle_s: timed-out" '[ "$(flow2_end)" = timed-out ]'
 run --ring "$good"
 check "--ring refused clearly" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "not available"'
 run --format ndjson "$good"

@@ -39,7 +39,8 @@ WANT_FLOWS = {
     # Outbound TCP, Flow-Timer 120 negotiated; pings every 100 s, 4 pings + 4 pongs, still open.
     "synthetic/outbound-tcp-ok.pcap": {1: {
         "timer_s": 120, "timer_source": "flow-timer", "keepalives": 8,
-        "interval_s": {"min": 100.0, "median": 100.0, "max": 100.0}, "end": {"kind": "open"}}},
+        "interval_s": {"min": 100.0, "median": 100.0, "max": 100.0},
+        "end": {"kind": "capture-end"}}},
     # One instance, two flows: reg-id 1 over TCP (Flow-Timer 120, one ping), reg-id 2 over UDP
     # to another edge proxy (Flow-Timer 25, STUN every 20 s).
     "synthetic/outbound-two-flows.pcap": {
