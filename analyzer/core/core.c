@@ -508,6 +508,7 @@ on_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *con
         /* Unmatchable (no valid Via): only the message-level rules. */
         sc_rules_via_request (core, msg, ev, conn, NULL);
         sc_rules_prac_message (core, msg, ev, conn, NULL);
+        sc_rules_reuse_request (core, msg, ev, conn);
         sc_outbound_request (core, msg, ev, conn, from_a, NULL, TRUE);
         return;
     }
@@ -519,6 +520,7 @@ on_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *con
     txn = sc_txn_insert (core, core->key->str, msg, ev, conn);
     sc_rules_via_request (core, msg, ev, conn, txn);
     sc_rules_prac_message (core, msg, ev, conn, txn);
+    sc_rules_reuse_request (core, msg, ev, conn);
     sc_outbound_request (core, msg, ev, conn, from_a, txn, TRUE);
 
     /* A proxy's forwarded copy: its second Via is the first hop's, as the proxy stamped it. */

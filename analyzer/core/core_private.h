@@ -110,6 +110,7 @@ struct ScConn {
     guint32 last_ping_frame[2];
     gboolean ping_pending[2];
     gboolean prac003_done;
+    gboolean reuse001_done;
     ScStunState *stun; /* UDP flows that carried STUN; NULL otherwise (owned) */
     ScFlow *flow;      /* RFC 5626 / 6223 state; NULL until needed (owned) */
     /* UDP: the latest mapped address a 2xx REGISTER's top Via gave (KA-003's first evidence),
@@ -305,6 +306,9 @@ void sc_ka_rules_mapping (ScCore *core, ScConn *conn, const ScEndpoint *mapped, 
 void sc_ka_rules_deadlines (ScCore *core, gint64 now_us, gboolean final);
 /* @conn closed or ended: its pending deadlines are not evaluable. */
 void sc_ka_rules_conn_ended (ScCore *core, ScConn *conn);
+
+/* Connection reuse (rules_reuse.c): a new request. */
+void sc_rules_reuse_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn);
 
 /* Framing (rules_frame.c). */
 void sc_rules_frame_message (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn);

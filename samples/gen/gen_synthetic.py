@@ -825,6 +825,23 @@ def _(n):
     pings(c, [25.0, 99.98])
 
 
+@case("reuse001-fire")
+def _(n):
+    # alias offered over cleartext TCP (REGISTER 4, again in OPTIONS 6: once per connection),
+    # then over UDP (OPTIONS 8): RFC 5923 defines aliasing for TLS only.
+    ua_tcp = ("203.0.113.5", 50200)
+    c = Tcp(n, ua_tcp, PROXY)
+    c.handshake()
+    via = "SIP/2.0/TCP 203.0.113.5:5060;branch=z9hG4bK-a%d;alias"
+    c.send(ua_tcp, request("REGISTER", via % 1, ruri="sip:example.com",
+                           extra=["Contact: <sip:alice@203.0.113.5:5060;transport=tcp>"]))
+    c.send(PROXY, response(200, "OK", via % 1 + ";received=203.0.113.5", "REGISTER"))
+    c.send(ua_tcp, request("OPTIONS", via % 2, cseq=2))
+    c.send(PROXY, response(200, "OK", via % 2 + ";received=203.0.113.5", "OPTIONS", cseq=2))
+    uvia = "SIP/2.0/UDP 203.0.113.5:40001;branch=z9hG4bK-a3;rport;alias"
+    options_answered(n, UA, uvia, ";received=203.0.113.5;rport=40001")
+
+
 @case("ka-midflow")
 def _(n):
     # The capture begins after the registration: STUN keep-alives every 60 s on the SIP port,

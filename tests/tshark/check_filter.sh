@@ -40,6 +40,9 @@ expect "outbound flow fields from the binding on" "5 6 7 8 9 10 11 12 13" -2 -r 
 expect "flow identity" "1,<urn:uuid:00000000-0000-1000-8000-000A95A0E128>,1" -2 -r "$samples/synthetic/outbound-tcp-ok.pcap" -Y 'frame.number == 5' -T fields -E separator=, -e sipconn.flow -e sipconn.flow.instance -e sipconn.flow.reg_id
 expect "keep in force after it is granted" "2 3 4 5 6 7 8" -2 -r "$samples/synthetic/keep-ok.pcap" -Y 'sipconn.keep == 30' -T fields -e frame.number
 expect "KA-002 on the unanswered ping (needs the later frames: -2)" "6" -2 -r "$samples/synthetic/ka002-fire.pcap" -Y 'sipconn.rule == "KA-002"' -T fields -e frame.number
+# alias in the top Via (reuse001-fire: requests 4, 6, 8 and the responses echoing their Via).
+expect "sipconn.alias on every message whose top Via has it" "4 5 6 7 8 9" -2 -r "$samples/synthetic/reuse001-fire.pcap" -Y 'sipconn.alias' -T fields -e frame.number
+expect "REUSE-001 once per flow" "4 8" -2 -r "$samples/synthetic/reuse001-fire.pcap" -Y 'sipconn.rule == "REUSE-001"' -T fields -e frame.number
 expect "initiator unknown mid-stream" "unknown" -2 -r "$samples/synthetic/tcp-midstream.pcap" -Y 'frame.number == 2' -T fields -e sipconn.conn.initiator
 # The same filter with the default limit finds it, so the empty answer below cannot come from a
 # filter that never matches.
