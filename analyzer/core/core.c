@@ -453,6 +453,7 @@ sc_core_stream_close (ScCore *core, ScConn *conn, gboolean from_a, gboolean rese
     conn->close_ts_us = ts_us;
     if (conn->id)
         sc_conn_touch (conn, frame, ts_us);
+    sc_rules_conn_close (core, conn, frame, ts_us);
     sc_ka_rules_conn_ended (core, conn);
     if (conn->flow)
         conn->flow->outbound = FALSE; /* RFC 5626 §6: the binding's flow is gone */
@@ -521,6 +522,8 @@ on_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *con
     sc_rules_via_request (core, msg, ev, conn, txn);
     sc_rules_prac_message (core, msg, ev, conn, txn);
     sc_rules_reuse_request (core, msg, ev, conn);
+    if (!ev->stream_cut) /* a message its sender cut short is no request anyone could answer */
+        sc_rules_conn_request (conn, msg, ev);
     sc_outbound_request (core, msg, ev, conn, from_a, txn, TRUE);
 
     /* A proxy's forwarded copy: its second Via is the first hop's, as the proxy stamped it. */
@@ -551,6 +554,7 @@ on_response (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *co
         txn->final_seen = TRUE;
         txn->final_status = msg->status;
         txn->final_ts_us = ev->ts_us;
+        sc_rules_conn_final (txn->copies[0].conn, txn, msg->status, ev->ts_us);
     }
     if (txn->is_invite && msg->status >= 200 && msg->status < 300)
         note_invite_2xx (core, msg);

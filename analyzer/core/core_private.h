@@ -87,6 +87,15 @@ typedef struct {
     gboolean failed;   /* KA-002, KA-003 or KA-005 fired on it: a failed flow (RFC 5626 §4.4) */
 } ScFlow;
 
+/* A transaction still owed something on a stream connection (CONN-004). */
+#define SC_CONN_OPEN_TXNS 8
+typedef struct {
+    guint32 request_frame;
+    gint64 ts_us; /* the request, or the non-2xx final an ACK must follow */
+    guint call_id_hash;
+    gboolean is_invite, awaiting_ack;
+} ScOpenTxn;
+
 struct ScConn {
     guint refcount; /* the front end (streams) or the flow table (UDP), plus txns */
     guint id;       /* 0 until it carries SIP */
@@ -111,6 +120,8 @@ struct ScConn {
     gboolean ping_pending[2];
     gboolean prac003_done;
     gboolean reuse001_done;
+    ScOpenTxn open[SC_CONN_OPEN_TXNS]; /* streams: transactions still owed something */
+    guint n_open;
     ScStunState *stun; /* UDP flows that carried STUN; NULL otherwise (owned) */
     ScFlow *flow;      /* RFC 5626 / 6223 state; NULL until needed (owned) */
     /* UDP: the latest mapped address a 2xx REGISTER's top Via gave (KA-003's first evidence),
@@ -306,6 +317,12 @@ void sc_ka_rules_mapping (ScCore *core, ScConn *conn, const ScEndpoint *mapped, 
 void sc_ka_rules_deadlines (ScCore *core, gint64 now_us, gboolean final);
 /* @conn closed or ended: its pending deadlines are not evaluable. */
 void sc_ka_rules_conn_ended (ScCore *core, ScConn *conn);
+
+/* Connection lifetime (rules_conn.c): a new request on @conn; the final response of @txn
+ * (whose request went over @req_conn); the first FIN or RST on @conn. */
+void sc_rules_conn_request (ScConn *conn, const ScSipMsg *msg, const ScMsgEvent *ev);
+void sc_rules_conn_final (ScConn *req_conn, ScTxn *txn, guint status, gint64 ts_us);
+void sc_rules_conn_close (ScCore *core, ScConn *conn, guint32 frame, gint64 ts_us);
 
 /* Connection reuse (rules_reuse.c): a new request. */
 void sc_rules_reuse_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn);

@@ -1,0 +1,97 @@
+/* rules_conn.c — connection lifetime rules. CONN-004 (RFC 3261 §18; RFC 5923 §8.3): a side
+ * closes a connection while a transaction on it still needs it: a request without its final
+ * response, or an INVITE whose non-2xx final went over it and whose ACK has not. Each
+ * connection remembers its last few open transactions by request frame (a bounded list: an
+ * entry pushed out is only a missed finding). */
+#include "core_private.h"
+
+#include <string.h>
+
+/* FNV-1a of a Call-ID, enough to tell concurrent dialogs on one connection apart. */
+static guint
+call_id_hash (ScStrView v)
+{
+    guint h = 2166136261u;
+    for (gsize i = 0; i < v.len; i++)
+        h = (h ^ (guint8)v.p[i]) * 16777619u;
+    return h;
+}
+
+static ScOpenTxn *
+find (ScConn *conn, guint32 request_frame)
+{
+    for (guint i = 0; i < conn->n_open; i++)
+        if (conn->open[i].request_frame == request_frame)
+            return &conn->open[i];
+    return NULL;
+}
+
+static void
+drop (ScConn *conn, ScOpenTxn *t)
+{
+    guint i = (guint)(t - conn->open);
+    memmove (&conn->open[i], &conn->open[i + 1], (conn->n_open - i - 1) * sizeof conn->open[0]);
+    conn->n_open--;
+}
+
+void
+sc_rules_conn_request (ScConn *conn, const ScSipMsg *msg, const ScMsgEvent *ev)
+{
+    if (conn->transport == SC_TRANSPORT_UDP)
+        return;
+    if (sc_sv_eq_ci (msg->method, "ACK")) {
+        /* An ACK on the connection completes the INVITE waiting for it (same Call-ID). */
+        guint h = call_id_hash (msg->call_id);
+        for (guint i = 0; i < conn->n_open; i++)
+            if (conn->open[i].awaiting_ack && conn->open[i].call_id_hash == h) {
+                drop (conn, &conn->open[i]);
+                break;
+            }
+        return;
+    }
+    if (conn->n_open == SC_CONN_OPEN_TXNS)
+        drop (conn, &conn->open[0]);
+    ScOpenTxn *t = &conn->open[conn->n_open++];
+    memset (t, 0, sizeof *t);
+    t->request_frame = ev->frame;
+    t->ts_us = ev->ts_us;
+    t->is_invite = sc_sv_eq_ci (msg->method, "INVITE");
+    t->call_id_hash = call_id_hash (msg->call_id);
+}
+
+void
+sc_rules_conn_final (ScConn *req_conn, ScTxn *txn, guint status, gint64 ts_us)
+{
+    if (!req_conn || req_conn->transport == SC_TRANSPORT_UDP)
+        return;
+    ScOpenTxn *t = find (req_conn, txn->frame);
+    if (!t)
+        return;
+    if (t->is_invite && status >= 300) {
+        t->awaiting_ack = TRUE; /* RFC 3261 §17.1.1.3: the ACK follows on the same connection */
+        t->ts_us = ts_us;
+    } else {
+        drop (req_conn, t);
+    }
+}
+
+void
+sc_rules_conn_close (ScCore *core, ScConn *conn, guint32 frame, gint64 ts_us)
+{
+    gint64 linger = (gint64)core->cfg.t1_ms * 64 * 1000;
+    for (guint i = 0; i < conn->n_open; i++) {
+        ScOpenTxn *t = &conn->open[i];
+        if (ts_us - t->ts_us >= linger)
+            continue; /* older than 64×T1: nothing was still owed */
+        guint32 frames[] = {frame, t->request_frame};
+        sc_core_report (core, SC_RULE_CONN_004, conn, ts_us, 2, frames,
+                        t->awaiting_ack
+                            ? "connection closed before the ACK for the INVITE of frame %u could "
+                              "follow its non-2xx final response"
+                            : "connection closed while the request of frame %u had no final "
+                              "response",
+                        t->request_frame);
+        break; /* one finding per close */
+    }
+    conn->n_open = 0;
+}
