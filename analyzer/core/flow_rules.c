@@ -168,6 +168,10 @@ sc_flow_rules_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, 
     (void)from_a;
     if (sc_sv_eq_ci (msg->method, "REGISTER") || sc_sv_eq_ci (msg->method, "ACK"))
         return;
-    check_flow_used (core, msg, ev, conn);
-    check_new_flow (core, msg, ev, conn);
+    /* Without outbound registrations in the capture there is nothing to look up: no key is
+     * built, no URI parsed (the common case, on every request). */
+    if (g_hash_table_size (core->contacts) > 0)
+        check_flow_used (core, msg, ev, conn);
+    if (g_hash_table_size (core->ua_flows) > 0)
+        check_new_flow (core, msg, ev, conn);
 }
