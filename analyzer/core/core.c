@@ -237,6 +237,7 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
     core->next_ka_deadline_us = G_MAXINT64;
     core->contacts =
         g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
+    core->churn = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     core->ua_flows =
         g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
     core->scratch = g_string_sized_new (256);
@@ -252,6 +253,7 @@ sc_core_free (ScCore *core)
         return;
     g_hash_table_destroy (core->ka_watch);
     g_hash_table_destroy (core->contacts);
+    g_hash_table_destroy (core->churn);
     g_hash_table_destroy (core->ua_flows);
     g_hash_table_destroy (core->bindings);
     g_hash_table_destroy (core->txns);
@@ -581,6 +583,11 @@ sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsiz
                        : sc_core_udp_flow (core, &ev->src, &ev->dst, ev->frame, ev->ts_us, TRUE);
     gboolean from_a = ev->conn ? ev->from_a : sc_endpoint_equal (&ev->src, &conn->a);
     sc_conn_note_message (core, conn, ev, msg.is_request, from_a);
+    if (!ev->stream_cut) {
+        conn->last_sip_ts_us = ev->ts_us;
+        if (msg.is_request && !sc_sv_eq_ci (msg.method, "ACK"))
+            conn->transactions++;
+    }
 
     ScMessageFacts facts = {.frame = ev->frame,
                             .conn_id = conn->id,

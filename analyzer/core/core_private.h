@@ -122,8 +122,10 @@ struct ScConn {
     gboolean reuse001_done;
     ScOpenTxn open[SC_CONN_OPEN_TXNS]; /* streams: transactions still owed something */
     guint n_open;
-    ScStunState *stun; /* UDP flows that carried STUN; NULL otherwise (owned) */
-    ScFlow *flow;      /* RFC 5626 / 6223 state; NULL until needed (owned) */
+    guint transactions;    /* requests other than ACK, either way (CONN-003) */
+    gint64 last_sip_ts_us; /* the newest SIP message on it */
+    ScStunState *stun;     /* UDP flows that carried STUN; NULL otherwise (owned) */
+    ScFlow *flow;          /* RFC 5626 / 6223 state; NULL until needed (owned) */
     /* UDP: the latest mapped address a 2xx REGISTER's top Via gave (KA-003's first evidence),
      * kept here until the flow has state of its own. Frame 0: none. */
     ScEndpoint reg_mapped;
@@ -207,6 +209,7 @@ struct ScCore {
     GHashTable *bindings;       /* "aor|instance|reg-id" → ScConn* (ref) holding that binding */
     GHashTable *ka_watch;       /* ScConn* set (ref): flows with a keep-alive deadline pending */
     gint64 next_ka_deadline_us; /* earliest deadline in ka_watch, G_MAXINT64 when none */
+    GHashTable *churn;    /* "transport|opener ip|far end" → ScChurn*: CONN-003's run so far */
     GHashTable *contacts; /* registered Contact "user@host:port" → ScConn* (ref): its flow */
     GHashTable *ua_flows; /* "transport|UA ip|far end" → ScConn* (ref): the flow an outbound UA
                              registered over (FLOW-006) */
@@ -323,6 +326,11 @@ void sc_ka_rules_conn_ended (ScCore *core, ScConn *conn);
 void sc_rules_conn_request (ScConn *conn, const ScSipMsg *msg, const ScMsgEvent *ev);
 void sc_rules_conn_final (ScConn *req_conn, ScTxn *txn, guint status, gint64 ts_us);
 void sc_rules_conn_close (ScCore *core, ScConn *conn, guint32 frame, gint64 ts_us);
+/* CONN-003's run of short-lived connections from one element to one destination. */
+typedef struct {
+    guint run;      /* consecutive short-lived connections so far */
+    guint32 syn[2]; /* SYN frames of the two before the next one ([1] the latest) */
+} ScChurn;
 
 /* Connection reuse (rules_reuse.c): a new request. */
 void sc_rules_reuse_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn);

@@ -1,4 +1,6 @@
-/* rules_conn.c — connection lifetime rules. CONN-004 (RFC 3261 §18; RFC 5923 §8.3): a side
+/* rules_conn.c — connection lifetime rules. CONN-003 (RFC 3261 §18; draft-jain §2): one element
+ * opens connection after connection to one destination, each carrying at most one transaction
+ * and closed within 64×T1 of its last message. CONN-004 (RFC 3261 §18; RFC 5923 §8.3): a side
  * closes a connection while a transaction on it still needs it: a request without its final
  * response, or an INVITE whose non-2xx final went over it and whose ACK has not. Each
  * connection remembers its last few open transactions by request frame (a bounded list: an
@@ -75,10 +77,48 @@ sc_rules_conn_final (ScConn *req_conn, ScTxn *txn, guint status, gint64 ts_us)
     }
 }
 
+/* Destinations followed for CONN-003; beyond, the table is cleared (misses only). */
+#define SC_CHURN_MAX 100000
+
+static void
+check_churn (ScCore *core, ScConn *conn, gint64 ts_us, gint64 linger)
+{
+    /* Only connections the capture saw opened, answered and carrying SIP: a refused or reset
+     * handshake is another matter (RULES.md CONN-003 Not). */
+    if (conn->initiator != SC_INITIATOR_A || !conn->established || conn->id == 0)
+        return;
+    char a[SC_ENDPOINT_STRLEN], b[SC_ENDPOINT_STRLEN];
+    g_autofree char *key =
+        g_strdup_printf ("%s|%s|%s", sc_transport_name (conn->transport),
+                         sc_ip_format (&conn->a, a), sc_endpoint_format (&conn->b, b));
+    gboolean short_lived = conn->transactions <= 1 && ts_us - conn->last_sip_ts_us < linger;
+    if (!short_lived) {
+        g_hash_table_remove (core->churn, key);
+        return;
+    }
+    ScChurn *ch = g_hash_table_lookup (core->churn, key);
+    if (!ch) {
+        if (g_hash_table_size (core->churn) >= SC_CHURN_MAX)
+            g_hash_table_remove_all (core->churn);
+        ch = g_new0 (ScChurn, 1);
+        g_hash_table_insert (core->churn, g_steal_pointer (&key), ch);
+    }
+    if (++ch->run >= 3) {
+        guint32 frames[] = {conn->first_frame, ch->syn[1], ch->syn[0]};
+        sc_core_report (core, SC_RULE_CONN_003, conn, ts_us, 3, frames,
+                        "connection %u to %s: %u in a row from %s, each with at most one "
+                        "transaction and closed within 64*T1 of its last message",
+                        conn->id, b, ch->run, a);
+    }
+    ch->syn[0] = ch->syn[1];
+    ch->syn[1] = conn->first_frame;
+}
+
 void
 sc_rules_conn_close (ScCore *core, ScConn *conn, guint32 frame, gint64 ts_us)
 {
     gint64 linger = (gint64)core->cfg.t1_ms * 64 * 1000;
+    check_churn (core, conn, ts_us, linger);
     for (guint i = 0; i < conn->n_open; i++) {
         ScOpenTxn *t = &conn->open[i];
         if (ts_us - t->ts_us >= linger)

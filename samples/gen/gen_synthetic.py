@@ -869,6 +869,34 @@ def _(n):
     c.fin(ua_tcp)
 
 
+def one_shot_connections(n, count, linger):
+    """@count connections from a gateway to the proxy, one OPTIONS each, closed @linger seconds
+    after the 200 (7 frames each: handshake, OPTIONS, 200, FIN, FIN)."""
+    for k in range(count):
+        gw = ("198.51.100.7", 41000 + k)
+        c = Tcp(n, gw, PROXY, isn_a=1000 + 100000 * k, isn_b=5000 + 100000 * k)
+        c.handshake()
+        via = "SIP/2.0/TCP 198.51.100.7:5060;branch=z9hG4bK-g%d" % k
+        c.send(gw, request("OPTIONS", via, cseq=k + 1, call_id="gw%d@example.com" % k))
+        c.send(PROXY, response(200, "OK", via + ";received=198.51.100.7", "OPTIONS", cseq=k + 1,
+                               call_id="gw%d@example.com" % k))
+        c.fin(gw, dt=linger)
+        c.fin(PROXY)
+        n.at(20.0)
+
+
+@case("conn003-fire")
+def _(n):
+    # A gateway opens a connection per OPTIONS and closes it 0.1 s after the 200, three times.
+    one_shot_connections(n, 3, 0.1)
+
+
+@case("conn003-ok")
+def _(n):
+    # The same three OPTIONS, but each connection stays 40 s (> 64*T1) after its last message.
+    one_shot_connections(n, 3, 40.0)
+
+
 @case("ka-midflow")
 def _(n):
     # The capture begins after the registration: STUN keep-alives every 60 s on the SIP port,
