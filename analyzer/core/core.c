@@ -66,6 +66,7 @@ sc_conn_unref (ScConn *conn)
 {
     if (conn && --conn->refcount == 0) {
         g_free (conn->stun);
+        g_free (conn->opener_sent_by);
         sc_flow_free (conn->flow);
         g_free (conn);
     }
@@ -238,6 +239,8 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
     core->contacts =
         g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
     core->churn = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    core->opened =
+        g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
     core->ua_flows =
         g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
     core->scratch = g_string_sized_new (256);
@@ -254,6 +257,7 @@ sc_core_free (ScCore *core)
     g_hash_table_destroy (core->ka_watch);
     g_hash_table_destroy (core->contacts);
     g_hash_table_destroy (core->churn);
+    g_hash_table_destroy (core->opened);
     g_hash_table_destroy (core->ua_flows);
     g_hash_table_destroy (core->bindings);
     g_hash_table_destroy (core->txns);
@@ -524,8 +528,10 @@ on_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *con
     sc_rules_via_request (core, msg, ev, conn, txn);
     sc_rules_prac_message (core, msg, ev, conn, txn);
     sc_rules_reuse_request (core, msg, ev, conn);
-    if (!ev->stream_cut) /* a message its sender cut short is no request anyone could answer */
+    if (!ev->stream_cut) { /* a message its sender cut short is no request anyone could answer */
         sc_rules_conn_request (conn, msg, ev);
+        sc_rules_conn_reuse (core, conn, msg, ev, from_a);
+    }
     sc_outbound_request (core, msg, ev, conn, from_a, txn, TRUE);
 
     /* A proxy's forwarded copy: its second Via is the first hop's, as the proxy stamped it. */
@@ -585,6 +591,7 @@ sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsiz
     sc_conn_note_message (core, conn, ev, msg.is_request, from_a);
     if (!ev->stream_cut) {
         conn->last_sip_ts_us = ev->ts_us;
+        conn->last_sip_frame = ev->frame;
         if (msg.is_request && !sc_sv_eq_ci (msg.method, "ACK"))
             conn->transactions++;
     }

@@ -122,10 +122,12 @@ struct ScConn {
     gboolean reuse001_done;
     ScOpenTxn open[SC_CONN_OPEN_TXNS]; /* streams: transactions still owed something */
     guint n_open;
-    guint transactions;    /* requests other than ACK, either way (CONN-003) */
-    gint64 last_sip_ts_us; /* the newest SIP message on it */
-    ScStunState *stun;     /* UDP flows that carried STUN; NULL otherwise (owned) */
-    ScFlow *flow;          /* RFC 5626 / 6223 state; NULL until needed (owned) */
+    guint transactions;     /* requests other than ACK, either way (CONN-003) */
+    guint32 last_sip_frame; /* the newest SIP message on it (CONN-001 cites it) */
+    char *opener_sent_by;   /* the opener's first request's top Via sent-by (owned), NULL */
+    gint64 last_sip_ts_us;  /* the newest SIP message on it */
+    ScStunState *stun;      /* UDP flows that carried STUN; NULL otherwise (owned) */
+    ScFlow *flow;           /* RFC 5626 / 6223 state; NULL until needed (owned) */
     /* UDP: the latest mapped address a 2xx REGISTER's top Via gave (KA-003's first evidence),
      * kept here until the flow has state of its own. Frame 0: none. */
     ScEndpoint reg_mapped;
@@ -210,6 +212,8 @@ struct ScCore {
     GHashTable *ka_watch;       /* ScConn* set (ref): flows with a keep-alive deadline pending */
     gint64 next_ka_deadline_us; /* earliest deadline in ka_watch, G_MAXINT64 when none */
     GHashTable *churn;    /* "transport|opener ip|far end" → ScChurn*: CONN-003's run so far */
+    GHashTable *opened;   /* "transport|opener ip|far end" → ScConn* (ref): the connection an
+                             element opened there that is the one to reuse (CONN-001) */
     GHashTable *contacts; /* registered Contact "user@host:port" → ScConn* (ref): its flow */
     GHashTable *ua_flows; /* "transport|UA ip|far end" → ScConn* (ref): the flow an outbound UA
                              registered over (FLOW-006) */
@@ -324,6 +328,9 @@ void sc_ka_rules_conn_ended (ScCore *core, ScConn *conn);
 /* Connection lifetime (rules_conn.c): a new request on @conn; the final response of @txn
  * (whose request went over @req_conn); the first FIN or RST on @conn. */
 void sc_rules_conn_request (ScConn *conn, const ScSipMsg *msg, const ScMsgEvent *ev);
+/* CONN-001: a request on @conn from its opener (@from_a with a known initiator). */
+void sc_rules_conn_reuse (ScCore *core, ScConn *conn, const ScSipMsg *msg, const ScMsgEvent *ev,
+                          gboolean from_a);
 void sc_rules_conn_final (ScConn *req_conn, ScTxn *txn, guint status, gint64 ts_us);
 void sc_rules_conn_close (ScCore *core, ScConn *conn, guint32 frame, gint64 ts_us);
 /* CONN-003's run of short-lived connections from one element to one destination. */

@@ -1,4 +1,6 @@
-/* rules_conn.c — connection lifetime rules. CONN-003 (RFC 3261 §18; draft-jain §2): one element
+/* rules_conn.c — connection lifetime rules. CONN-001 (RFC 3261 §18.1.1: an open connection to
+ * the destination is the one to use): an element opens a second connection to where it has an
+ * established one open. CONN-003 (RFC 3261 §18; draft-jain §2): one element
  * opens connection after connection to one destination, each carrying at most one transaction
  * and closed within 64×T1 of its last message. CONN-004 (RFC 3261 §18; RFC 5923 §8.3): a side
  * closes a connection while a transaction on it still needs it: a request without its final
@@ -134,4 +136,53 @@ sc_rules_conn_close (ScCore *core, ScConn *conn, guint32 frame, gint64 ts_us)
         break; /* one finding per close */
     }
     conn->n_open = 0;
+}
+
+static char *
+via_sent_by (const ScSipMsg *msg)
+{
+    if (msg->via_count == 0 || !msg->vias[0].valid)
+        return NULL;
+    const ScVia *v = &msg->vias[0];
+    return g_strdup_printf ("%.*s:%u", (int)v->host.len, v->host.p, v->port);
+}
+
+void
+sc_rules_conn_reuse (ScCore *core, ScConn *conn, const ScSipMsg *msg, const ScMsgEvent *ev,
+                     gboolean from_a)
+{
+    /* The opener's first request only, on a stream whose opening the capture saw. */
+    if (conn->transport == SC_TRANSPORT_UDP || conn->initiator != SC_INITIATOR_A || !from_a ||
+        conn->opener_sent_by || !msg->is_request)
+        return;
+    conn->opener_sent_by = via_sent_by (msg);
+    if (!conn->opener_sent_by)
+        return;
+    char a[SC_ENDPOINT_STRLEN], b[SC_ENDPOINT_STRLEN];
+    g_autofree char *key =
+        g_strdup_printf ("%s|%s|%s", sc_transport_name (conn->transport),
+                         sc_ip_format (&conn->a, a), sc_endpoint_format (&conn->b, b));
+    ScConn *old = g_hash_table_lookup (core->opened, key);
+    gboolean usable = old && old != conn && !old->closed && old->established &&
+                      !(old->flow && old->flow->failed) && old->opener_sent_by &&
+                      g_ascii_strcasecmp (old->opener_sent_by, conn->opener_sent_by) == 0;
+    if (!usable) {
+        if (!old || old->closed || !old->established) {
+            if (g_hash_table_size (core->opened) >= SC_CHURN_MAX)
+                g_hash_table_remove_all (core->opened);
+            g_hash_table_replace (core->opened, g_steal_pointer (&key), sc_conn_ref (conn));
+        }
+        return;
+    }
+    /* RULES.md CONN-001 Not: a second outbound flow (REGISTER with another reg-id), and an
+     * outbound UA's other requests over TCP, which FLOW-006 judges. */
+    gboolean outbound_ua = old->flow && old->flow->instance;
+    if (outbound_ua &&
+        (sc_sv_eq_ci (msg->method, "REGISTER") || conn->transport == SC_TRANSPORT_TCP))
+        return;
+    guint32 frames[] = {ev->frame, conn->first_frame, old->last_sip_frame};
+    sc_core_report (core, SC_RULE_CONN_001, conn, ev->ts_us, 3, frames,
+                    "%.*s to %s over a new connection while connection %u there is open (RFC "
+                    "3261 §18.1.1: RECOMMENDED to use it)",
+                    (int)MIN (msg->method.len, 32), msg->method.p, b, old->id);
 }

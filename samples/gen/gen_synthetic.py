@@ -897,6 +897,41 @@ def _(n):
     one_shot_connections(n, 3, 40.0)
 
 
+def proxy_call(n, second_connection):
+    """The proxy calls a UA over TCP (INVITE 4, 200 5, ACK 6), then sends the BYE over the same
+    connection or over a new one (7-9) it opens to the same ip:port."""
+    ua = ("192.0.2.10", 5060)
+    px = ("192.0.2.1", 41000)
+    c = Tcp(n, px, ua)
+    c.handshake()
+    via = "SIP/2.0/TCP 192.0.2.1:5060;branch=z9hG4bK-p%d"
+    c.send(px, request("INVITE", via % 1, ruri="sip:ua@192.0.2.10:5060;transport=tcp",
+                       call_id="pc@example.com"))
+    c.send(ua, response(200, "OK", via % 1, "INVITE", call_id="pc@example.com"))
+    c.send(px, request("ACK", via % 2, ruri="sip:ua@192.0.2.10:5060;transport=tcp",
+                       call_id="pc@example.com"))
+    if second_connection:
+        px2 = ("192.0.2.1", 41001)
+        c = Tcp(n, px2, ua, isn_a=9000, isn_b=19000)
+        c.handshake()
+        px = px2
+    c.send(px, request("BYE", via % 3, ruri="sip:ua@192.0.2.10:5060;transport=tcp", cseq=2,
+                       call_id="pc@example.com"), dt=5.0)
+
+
+@case("conn001-fire")
+def _(n):
+    # The proxy opens a second connection (7-9) to 192.0.2.10:5060 for the BYE (10) while the
+    # INVITE's connection is open and established, with the same sent-by.
+    proxy_call(n, True)
+
+
+@case("conn001-ok")
+def _(n):
+    # The BYE (7) goes over the open connection.
+    proxy_call(n, False)
+
+
 @case("ka-midflow")
 def _(n):
     # The capture begins after the registration: STUN keep-alives every 60 s on the SIP port,
