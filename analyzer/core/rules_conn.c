@@ -1,9 +1,10 @@
-/* rules_conn.c — connection lifetime rules. CONN-001 (RFC 3261 §18.1.1: an open connection to
- * the destination is the one to use): an element opens a second connection to where it has an
- * established one open. CONN-003 (RFC 3261 §18; draft-jain §2): one element
- * opens connection after connection to one destination, each carrying at most one transaction
- * and closed within 64×T1 of its last message. CONN-004 (RFC 3261 §18; RFC 5923 §8.3): a side
- * closes a connection while a transaction on it still needs it: a request without its final
+/* rules_conn.c — connection lifetime rules. CONN-002 (RFC 3261 §18, RFC 5923 §1): two elements
+ * with a connection each way, both open, each carrying its opener's requests. CONN-001 (RFC 3261
+ * §18.1.1: an open connection to the destination is the one to use): an element opens a second
+ * connection to where it has an established one open. CONN-003 (RFC 3261 §18; draft-jain §2): one
+ * element opens connection after connection to one destination, each carrying at most one
+ * transaction and closed within 64×T1 of its last message. CONN-004 (RFC 3261 §18; RFC 5923 §8.3):
+ * a side closes a connection while a transaction on it still needs it: a request without its final
  * response, or an INVITE whose non-2xx final went over it and whose ACK has not. Each
  * connection remembers its last few open transactions by request frame (a bounded list: an
  * entry pushed out is only a missed finding). */
@@ -147,6 +148,33 @@ via_sent_by (const ScSipMsg *msg)
     return g_strdup_printf ("%.*s:%u", (int)v->host.len, v->host.p, v->port);
 }
 
+/* CONN-002: the far end opened a connection of its own to this opener's sent-by port, and it is
+ * open with requests from its opener. */
+static void
+check_each_way (ScCore *core, ScConn *conn, const ScSipMsg *msg, const ScMsgEvent *ev)
+{
+    const ScVia *v = &msg->vias[0];
+    ScEndpoint me = conn->a;
+    me.port = v->port ? v->port : (conn->transport == SC_TRANSPORT_TLS ? 5061 : 5060);
+    if (v->host_is_ip && !sc_ip_equal (&v->host_ip, &conn->a))
+        return; /* sent-by names another address: not provably the same element */
+    char far[SC_ENDPOINT_STRLEN], mine[SC_ENDPOINT_STRLEN];
+    g_autofree char *key =
+        g_strdup_printf ("%s|%s|%s", sc_transport_name (conn->transport),
+                         sc_ip_format (&conn->b, far), sc_endpoint_format (&me, mine));
+    ScConn *other = g_hash_table_lookup (core->opened, key);
+    if (!other || other == conn || other->closed || !other->established || !other->opener_sent_by)
+        return;
+    if ((other->flow && other->flow->instance) || (conn->flow && conn->flow->instance))
+        return; /* outbound flows: FLOW-001 judges how they are used */
+    guint32 frames[] = {ev->frame, conn->first_frame, other->first_frame};
+    sc_core_report (core, SC_RULE_CONN_002, conn, ev->ts_us, 3, frames,
+                    "connection %u opened towards %s while connection %u from it to %s is open: "
+                    "one each way between the two elements%s",
+                    conn->id, sc_endpoint_format (&conn->b, far), other->id, mine,
+                    conn->transport == SC_TRANSPORT_TLS ? "" : " (alias is defined for TLS only)");
+}
+
 void
 sc_rules_conn_reuse (ScCore *core, ScConn *conn, const ScSipMsg *msg, const ScMsgEvent *ev,
                      gboolean from_a)
@@ -162,6 +190,7 @@ sc_rules_conn_reuse (ScCore *core, ScConn *conn, const ScSipMsg *msg, const ScMs
     g_autofree char *key =
         g_strdup_printf ("%s|%s|%s", sc_transport_name (conn->transport),
                          sc_ip_format (&conn->a, a), sc_endpoint_format (&conn->b, b));
+    check_each_way (core, conn, msg, ev);
     ScConn *old = g_hash_table_lookup (core->opened, key);
     gboolean usable = old && old != conn && !old->closed && old->established &&
                       !(old->flow && old->flow->failed) && old->opener_sent_by &&

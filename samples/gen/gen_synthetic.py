@@ -932,6 +932,37 @@ def _(n):
     proxy_call(n, False)
 
 
+def two_proxies(n, close_first):
+    """P1 opens a connection to P2:5060 (1-3, OPTIONS 4, 200 5); P2 then opens one to P1:5060
+    (OPTIONS 9 after its handshake) - with the first closed before when @close_first."""
+    p1, p2 = ("192.0.2.1", 49160), ("192.0.2.2", 49170)
+    c1 = Tcp(n, p1, ("192.0.2.2", 5060))
+    c1.handshake()
+    v1 = "SIP/2.0/TCP 192.0.2.1:5060;branch=z9hG4bK-w1"
+    c1.send(p1, request("OPTIONS", v1, ruri="sip:192.0.2.2:5060;transport=tcp", call_id="w1@x"))
+    c1.send(("192.0.2.2", 5060), response(200, "OK", v1, "OPTIONS", call_id="w1@x"))
+    if close_first:
+        c1.fin(p1, dt=40.0)
+        c1.fin(("192.0.2.2", 5060))
+    c2 = Tcp(n, p2, ("192.0.2.1", 5060), isn_a=8000, isn_b=18000)
+    c2.handshake()
+    v2 = "SIP/2.0/TCP 192.0.2.2:5060;branch=z9hG4bK-w2"
+    c2.send(p2, request("OPTIONS", v2, ruri="sip:192.0.2.1:5060;transport=tcp", call_id="w2@x"))
+    c2.send(("192.0.2.1", 5060), response(200, "OK", v2, "OPTIONS", call_id="w2@x"))
+
+
+@case("conn002-fire")
+def _(n):
+    # Two proxies, a connection each way, both open.
+    two_proxies(n, False)
+
+
+@case("conn002-ok")
+def _(n):
+    # The first connection is closed (40 s after its last message) before the second opens.
+    two_proxies(n, True)
+
+
 @case("ka-midflow")
 def _(n):
     # The capture begins after the registration: STUN keep-alives every 60 s on the SIP port,
