@@ -146,7 +146,6 @@ on_keepalive (const ScKeepaliveFacts *k, gpointer user)
     s->transport = k->transport;
     s->initiator_known = k->initiator == SC_INITIATOR_A;
     s->initiator = k->a;
-    s->udp = g_str_has_prefix (k->kind, "stun") || strcmp (k->kind, "crlf-udp") == 0;
     s->mapped = k->mapped ? wmem_strdup (wmem_file_scope (), k->mapped) : NULL;
     s->flow = store_flow (k->conn_id, &k->flow);
     notes_for (k->frame)->keepalive = s;
@@ -345,9 +344,9 @@ sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     }
     if (n->keepalive) {
         const ScStoredKeepalive *k = n->keepalive;
-        proto_item_append_text (top, ": %s%s on %s %u", k->kind,
-                                k->retransmission ? " (retransmission)" : "",
-                                k->udp ? "flow" : "connection", k->conn_id);
+        proto_item_append_text (
+            top, ": %s%s on %s %u", k->kind, k->retransmission ? " (retransmission)" : "",
+            k->transport == SC_TRANSPORT_UDP ? "flow" : "connection", k->conn_id);
         proto_item *it = proto_tree_add_uint (st, hf_sipconn_conn, tvb, 0, 0, k->conn_id);
         proto_item_set_generated (it);
         it = proto_tree_add_string (st, hf_sipconn_ka, tvb, 0, 0, k->kind);

@@ -169,6 +169,14 @@ sc_plugin_feed (packet_info *pinfo, proto_tree *tree)
         sc_core_stream_gap (core, conn, from_a, pinfo->num, ts_us);
     }
 
+    /* What every message of this frame shares. */
+    const ScMsgEvent base = {.frame = pinfo->num,
+                             .ts_us = ts_us,
+                             .transport = transport,
+                             .src = src,
+                             .dst = dst,
+                             .conn = conn,
+                             .from_a = from_a};
     GPtrArray *sips = proto_get_finfo_ptr_array (tree, sc_ws_fields.sip);
     gboolean sip_here = FALSE;
     for (guint i = 0; sips && i < sips->len; i++) {
@@ -185,18 +193,10 @@ sc_plugin_feed (packet_info *pinfo, proto_tree *tree)
             continue;
         }
         gint reported = tvb_reported_length_remaining (fi->ds_tvb, fi->start);
-        ScMsgEvent ev = {
-            .frame = pinfo->num,
-            .ts_us = ts_us,
-            .transport = transport,
-            .src = src,
-            .dst = dst,
-            .conn = conn,
-            .from_a = from_a,
-            .wire_len =
-                transport == SC_TRANSPORT_UDP && reported > 0 ? (gsize)reported : (gsize)fi->length,
-            .captured_short = transport == SC_TRANSPORT_UDP && reported > fi->length,
-        };
+        ScMsgEvent ev = base;
+        ev.wire_len =
+            transport == SC_TRANSPORT_UDP && reported > 0 ? (gsize)reported : (gsize)fi->length;
+        ev.captured_short = transport == SC_TRANSPORT_UDP && reported > fi->length;
         sc_core_sip_message (core, &ev, bytes, (gsize)fi->length);
         sip_here = TRUE;
         if (side) {
@@ -242,16 +242,11 @@ sc_plugin_feed (packet_info *pinfo, proto_tree *tree)
          * Wireshark never shows it, so hand the held bytes to the core as the audit does. */
         if (side && side->pending && !side->pending_over &&
             sc_sip_message_is_cut ((const char *)side->pending->data, side->pending->len)) {
-            ScMsgEvent ev = {.frame = side->pending_frame,
-                             .ts_us = ts_us,
-                             .transport = transport,
-                             .src = src,
-                             .dst = dst,
-                             .conn = conn,
-                             .from_a = from_a,
-                             .wire_len = side->pending->len,
-                             .stream_cut = TRUE,
-                             .cut_frame = pinfo->num};
+            ScMsgEvent ev = base;
+            ev.frame = side->pending_frame;
+            ev.wire_len = side->pending->len;
+            ev.stream_cut = TRUE;
+            ev.cut_frame = pinfo->num;
             sc_core_sip_message (core, &ev, (const char *)side->pending->data, side->pending->len);
         }
         if (side)

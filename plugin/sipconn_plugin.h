@@ -72,7 +72,7 @@ typedef struct {
     gint64 interval_us, latency_us;
     guint32 ping_frame;
     gboolean counted; /* a ping or its answer (the connection table counts these) */
-    gboolean udp, retransmission;
+    gboolean retransmission;
     ScTransport transport;
     gboolean initiator_known;
     ScEndpoint initiator;

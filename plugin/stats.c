@@ -68,6 +68,18 @@ set_string (stat_tap_table_item_type *cell, const char *value)
     cell->value.string_value = g_strdup (value);
 }
 
+/* Transport, initiator (NULL: unknown) and class of connection @conn_id's row. */
+static void
+describe (stat_tap_table_item_type *row, guint conn_id, ScTransport transport,
+          const ScEndpoint *initiator)
+{
+    char ep[SC_ENDPOINT_STRLEN];
+    set_string (&row[COL_TRANSPORT], sc_transport_name (transport));
+    set_string (&row[COL_INITIATOR], initiator ? sc_endpoint_format (initiator, ep) : "unknown");
+    const char *klass = sc_plugin_conn_class (conn_id);
+    set_string (&row[COL_CLASS], klass ? klass : "unknown");
+}
+
 static tap_packet_status
 on_packet (void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *data,
            tap_flags_t flags)
@@ -81,24 +93,14 @@ on_packet (void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *d
         if (m->conn_id == 0)
             continue;
         stat_tap_table_item_type *row = row_for (table, m->conn_id);
-        set_string (&row[COL_TRANSPORT], sc_transport_name (m->transport));
-        char initiator[SC_ENDPOINT_STRLEN];
-        set_string (&row[COL_INITIATOR],
-                    m->initiator_known ? sc_endpoint_format (&m->initiator, initiator) : "unknown");
-        const char *klass = sc_plugin_conn_class (m->conn_id);
-        set_string (&row[COL_CLASS], klass ? klass : "unknown");
+        describe (row, m->conn_id, m->transport, m->initiator_known ? &m->initiator : NULL);
         row[COL_MESSAGES].value.uint_value++;
     }
     const ScStoredKeepalive *k = n->keepalive;
     if (k && k->conn_id) {
         /* A flow may carry keep-alives only (a capture that starts mid-flow). */
         stat_tap_table_item_type *row = row_for (table, k->conn_id);
-        char initiator[SC_ENDPOINT_STRLEN];
-        set_string (&row[COL_TRANSPORT], sc_transport_name (k->transport));
-        set_string (&row[COL_INITIATOR],
-                    k->initiator_known ? sc_endpoint_format (&k->initiator, initiator) : "unknown");
-        const char *klass = sc_plugin_conn_class (k->conn_id);
-        set_string (&row[COL_CLASS], klass ? klass : "unknown");
+        describe (row, k->conn_id, k->transport, k->initiator_known ? &k->initiator : NULL);
         if (k->counted)
             row[COL_KEEPALIVES].value.uint_value++;
     }

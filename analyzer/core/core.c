@@ -46,6 +46,21 @@ sc_config_is_sip_port (const ScConfig *cfg, guint16 port)
     return (cfg->sip_ports[port / 8] >> (port % 8)) & 1;
 }
 
+char *
+sc_dest_key (ScTransport transport, const ScEndpoint *from, const ScEndpoint *to)
+{
+    char a[SC_ENDPOINT_STRLEN], b[SC_ENDPOINT_STRLEN];
+    return g_strdup_printf ("%s|%s|%s", sc_transport_name (transport), sc_ip_format (from, a),
+                            sc_endpoint_format (to, b));
+}
+
+char *
+sc_via_sent_by (const ScVia *via)
+{
+    return g_strdup_printf ("%.*s:%u", (int)via->host.len, via->host.p,
+                            via->port ? via->port : 5060);
+}
+
 gint
 sc_conn_compare_id (gconstpointer a, gconstpointer b)
 {

@@ -235,6 +235,11 @@ ScConn *sc_core_udp_flow (ScCore *core, const ScEndpoint *src, const ScEndpoint 
 void sc_core_advance_clock (ScCore *core, gint64 ts_us);
 
 ScConn *sc_conn_ref (ScConn *conn);
+/* "transport|FROM-IP|TO-IP:PORT" (owned): an element's traffic to one destination, the key of
+ * the per-destination indexes (FLOW-006, CONN-001, CONN-002, CONN-003). */
+char *sc_dest_key (ScTransport transport, const ScEndpoint *from, const ScEndpoint *to);
+/* "host:port" of @via's sent-by, the default port 5060 when none is written (owned). */
+char *sc_via_sent_by (const ScVia *via);
 /* Orders connections by id (GCompareFunc). */
 gint sc_conn_compare_id (gconstpointer a, gconstpointer b);
 void sc_conn_unref (ScConn *conn);

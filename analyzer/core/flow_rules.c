@@ -35,21 +35,6 @@ sc_flow_rules_bound (ScCore *core, ScConn *conn, const char *contact_key)
     index_put (core->contacts, g_strdup (contact_key), conn);
 }
 
-static char *
-ua_key (ScTransport t, const ScEndpoint *ua, const ScEndpoint *far)
-{
-    char a[SC_ENDPOINT_STRLEN], b[SC_ENDPOINT_STRLEN];
-    sc_ip_format (ua, a);
-    return g_strdup_printf ("%s|%s|%s", sc_transport_name (t), a, sc_endpoint_format (far, b));
-}
-
-static char *
-sent_by (const ScVia *via)
-{
-    return g_strdup_printf ("%.*s:%u", (int)via->host.len, via->host.p,
-                            via->port ? via->port : 5060);
-}
-
 void
 sc_flow_rules_ua_register (ScCore *core, const ScSipMsg *msg, ScConn *conn, int ua_side)
 {
@@ -59,9 +44,9 @@ sc_flow_rules_ua_register (ScCore *core, const ScSipMsg *msg, ScConn *conn, int 
     const ScEndpoint *far = ua_side == 0 ? &conn->b : &conn->a;
     ScFlow *f = sc_flow_get (conn);
     g_free (f->ua_sent_by);
-    f->ua_sent_by = sent_by (&msg->vias[0]);
+    f->ua_sent_by = sc_via_sent_by (&msg->vias[0]);
     f->ua = ua_side;
-    index_put (core->ua_flows, ua_key (conn->transport, ua, far), conn);
+    index_put (core->ua_flows, sc_dest_key (conn->transport, ua, far), conn);
 }
 
 static gboolean
@@ -120,7 +105,7 @@ static gboolean
 same_ua (const ScSipMsg *msg, const ScFlow *f)
 {
     if (msg->via_count > 0 && msg->vias[0].valid && f->ua_sent_by) {
-        g_autofree char *sb = sent_by (&msg->vias[0]);
+        g_autofree char *sb = sc_via_sent_by (&msg->vias[0]);
         if (g_ascii_strcasecmp (sb, f->ua_sent_by) == 0)
             return TRUE;
     }
@@ -136,7 +121,7 @@ check_new_flow (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn 
 {
     if (conn->transport == SC_TRANSPORT_TLS || sc_sv_eq_ci (msg->method, "REGISTER"))
         return;
-    g_autofree char *key = ua_key (conn->transport, &ev->src, &ev->dst);
+    g_autofree char *key = sc_dest_key (conn->transport, &ev->src, &ev->dst);
     ScConn *old = g_hash_table_lookup (core->ua_flows, key);
     if (!old || old == conn || !old->flow || old->closed || old->reported)
         return;

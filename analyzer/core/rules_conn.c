@@ -91,9 +91,9 @@ check_churn (ScCore *core, ScConn *conn, gint64 ts_us, gint64 linger)
     if (conn->initiator != SC_INITIATOR_A || !conn->established || conn->id == 0)
         return;
     char a[SC_ENDPOINT_STRLEN], b[SC_ENDPOINT_STRLEN];
-    g_autofree char *key =
-        g_strdup_printf ("%s|%s|%s", sc_transport_name (conn->transport),
-                         sc_ip_format (&conn->a, a), sc_endpoint_format (&conn->b, b));
+    sc_ip_format (&conn->a, a);
+    sc_endpoint_format (&conn->b, b);
+    g_autofree char *key = sc_dest_key (conn->transport, &conn->a, &conn->b);
     gboolean short_lived = conn->transactions <= 1 && ts_us - conn->last_sip_ts_us < linger;
     if (!short_lived) {
         g_hash_table_remove (core->churn, key);
@@ -139,15 +139,6 @@ sc_rules_conn_close (ScCore *core, ScConn *conn, guint32 frame, gint64 ts_us)
     conn->n_open = 0;
 }
 
-static char *
-via_sent_by (const ScSipMsg *msg)
-{
-    if (msg->via_count == 0 || !msg->vias[0].valid)
-        return NULL;
-    const ScVia *v = &msg->vias[0];
-    return g_strdup_printf ("%.*s:%u", (int)v->host.len, v->host.p, v->port);
-}
-
 /* CONN-002: the far end opened a connection of its own to this opener's sent-by port, and it is
  * open with requests from its opener. */
 static void
@@ -159,9 +150,8 @@ check_each_way (ScCore *core, ScConn *conn, const ScSipMsg *msg, const ScMsgEven
     if (v->host_is_ip && !sc_ip_equal (&v->host_ip, &conn->a))
         return; /* sent-by names another address: not provably the same element */
     char far[SC_ENDPOINT_STRLEN], mine[SC_ENDPOINT_STRLEN];
-    g_autofree char *key =
-        g_strdup_printf ("%s|%s|%s", sc_transport_name (conn->transport),
-                         sc_ip_format (&conn->b, far), sc_endpoint_format (&me, mine));
+    sc_endpoint_format (&me, mine);
+    g_autofree char *key = sc_dest_key (conn->transport, &conn->b, &me);
     ScConn *other = g_hash_table_lookup (core->opened, key);
     if (!other || other == conn || other->closed || !other->established || !other->opener_sent_by)
         return;
@@ -183,13 +173,13 @@ sc_rules_conn_reuse (ScCore *core, ScConn *conn, const ScSipMsg *msg, const ScMs
     if (conn->transport == SC_TRANSPORT_UDP || conn->initiator != SC_INITIATOR_A || !from_a ||
         conn->opener_sent_by || !msg->is_request)
         return;
-    conn->opener_sent_by = via_sent_by (msg);
-    if (!conn->opener_sent_by)
+    if (msg->via_count == 0 || !msg->vias[0].valid)
         return;
+    conn->opener_sent_by = sc_via_sent_by (&msg->vias[0]);
     char a[SC_ENDPOINT_STRLEN], b[SC_ENDPOINT_STRLEN];
-    g_autofree char *key =
-        g_strdup_printf ("%s|%s|%s", sc_transport_name (conn->transport),
-                         sc_ip_format (&conn->a, a), sc_endpoint_format (&conn->b, b));
+    sc_ip_format (&conn->a, a);
+    sc_endpoint_format (&conn->b, b);
+    g_autofree char *key = sc_dest_key (conn->transport, &conn->a, &conn->b);
     check_each_way (core, conn, msg, ev);
     ScConn *old = g_hash_table_lookup (core->opened, key);
     gboolean usable = old && old != conn && !old->closed && old->established &&

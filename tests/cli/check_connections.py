@@ -50,29 +50,29 @@ WANT_FLOWS = {
     # Outbound UDP without Flow-Timer: the STUN default (29 s) is in force.
     "synthetic/ka010-fire.pcap": {1: {"timer_s": 29, "timer_source": "default"}},
 }
-fails = 0
-for rel, flows in WANT_FLOWS.items():
-    doc = json.loads(subprocess.run([audit, "--format", "json", "--fail-on", "never",
-                                     os.path.join(samples, rel)], capture_output=True,
-                                    text=True).stdout)
-    got = {f["connection"]: f for f in doc["files"][0]["flows"]}
-    for cid, fields in flows.items():
-        for k, v in fields.items():
-            g = got.get(cid, {}).get(k, "<absent>")
-            if isinstance(v, dict) and isinstance(g, dict):
-                g = {kk: round(vv, 6) if isinstance(vv, float) else vv for kk, vv in g.items()}
-            if g != v:
-                fails += 1
-                print("%s flow %d: %s is %r, want %r" % (rel, cid, k, g, v))
-for rel, conns in WANT.items():
-    doc = json.loads(subprocess.run([audit, "--format", "json", "--fail-on", "never",
-                                     os.path.join(samples, rel)], capture_output=True,
-                                    text=True).stdout)
-    got = {c["id"]: c for c in doc["files"][0]["connections"]}
-    for cid, fields in conns.items():
-        for k, v in fields.items():
-            if got.get(cid, {}).get(k) != v:
-                fails += 1
-                print("%s connection %d: %s is %r, want %r" % (rel, cid, k, got.get(cid, {}).get(k), v))
+
+
+def mismatches(want, array, id_field, label):
+    """Compares each wanted field of the entries of the JSON @array (by @id_field) of each
+    sample; floats in nested objects to the microsecond."""
+    count = 0
+    for rel, entries in want.items():
+        doc = json.loads(subprocess.run([audit, "--format", "json", "--fail-on", "never",
+                                         os.path.join(samples, rel)], capture_output=True,
+                                        text=True).stdout)
+        got = {e[id_field]: e for e in doc["files"][0][array]}
+        for eid, fields in entries.items():
+            for k, v in fields.items():
+                g = got.get(eid, {}).get(k, "<absent>")
+                if isinstance(v, dict) and isinstance(g, dict):
+                    g = {kk: round(vv, 6) if isinstance(vv, float) else vv for kk, vv in g.items()}
+                if g != v:
+                    count += 1
+                    print("%s %s %d: %s is %r, want %r" % (rel, label, eid, k, g, v))
+    return count
+
+
+fails = mismatches(WANT_FLOWS, "flows", "connection", "flow") + \
+    mismatches(WANT, "connections", "id", "connection")
 print("connection and flow facts: %d mismatches" % fails)
 sys.exit(1 if fails else 0)
