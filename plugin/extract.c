@@ -3,6 +3,7 @@
  * Wireshark), and ICMP unreachables quoting a datagram or SYN. */
 #include "sipconn_plugin.h"
 
+#include "icmp.h"
 #include "sip_msg.h"
 
 #include <epan/address.h>
@@ -44,23 +45,6 @@ last_uint (proto_tree *tree, int hf, guint32 *out)
     return TRUE;
 }
 
-/* The raw bytes of the last occurrence of an address field (network order, as on the wire). */
-static gboolean
-last_addr (proto_tree *tree, int hf, guint8 family, ScEndpoint *out)
-{
-    GPtrArray *a = hf > 0 ? proto_get_finfo_ptr_array (tree, hf) : NULL;
-    gint len = family == 4 ? 4 : 16;
-    if (!a || a->len == 0)
-        return FALSE;
-    field_info *fi = a->pdata[a->len - 1];
-    if (fi->length != len || !fi->ds_tvb)
-        return FALSE;
-    memset (out, 0, sizeof *out);
-    out->family = family;
-    tvb_memcpy (fi->ds_tvb, out->addr, fi->start, (size_t)len);
-    return TRUE;
-}
-
 static gboolean
 has_field (proto_tree *tree, int hf)
 {
@@ -99,31 +83,30 @@ pending_add (proto_tree *tree, ScStreamSide *side, guint32 frame)
     side->pending_frame = frame;
 }
 
-/* RFC 792 type 3 / RFC 4443 type 1 quoting a UDP datagram or a TCP segment. */
+/* An ICMP message: the core reads its quote from the bytes, from the type field on (reading
+ * Wireshark's fields for the quoted addresses would mean asking for ip.dst, which makes
+ * Wireshark build and name-resolve address items in every IP packet). */
 static gboolean
 feed_icmp (packet_info *pinfo, proto_tree *tree, gint64 ts_us)
 {
-    guint32 type;
-    gboolean v6 = FALSE;
-    if (last_uint (tree, sc_ws_fields.icmpv6_type, &type))
-        v6 = TRUE;
-    else if (!last_uint (tree, sc_ws_fields.icmp_type, &type))
-        return FALSE;
-    if (type != (v6 ? 1u : 3u))
-        return TRUE; /* other ICMP: nothing for us, and no SIP to take from it */
-    ScEndpoint dst;
-    guint32 port;
-    ScTransport t = SC_TRANSPORT_UDP;
-    if (!last_addr (tree, v6 ? sc_ws_fields.ipv6_dst : sc_ws_fields.ip_dst, v6 ? 6 : 4, &dst))
-        return TRUE;
-    if (!last_uint (tree, sc_ws_fields.udp_dstport, &port)) {
-        if (!last_uint (tree, sc_ws_fields.tcp_dstport, &port))
-            return TRUE;
-        t = SC_TRANSPORT_TCP;
+    gboolean v6 = TRUE;
+    GPtrArray *a = proto_get_finfo_ptr_array (tree, sc_ws_fields.icmpv6_type);
+    if (!a || a->len == 0) {
+        v6 = FALSE;
+        a = proto_get_finfo_ptr_array (tree, sc_ws_fields.icmp_type);
     }
-    dst.port = (guint16)port;
-    sc_core_destination_failed (sc_plugin_core (), t, &dst, pinfo->num, ts_us);
-    return TRUE;
+    if (!a || a->len == 0)
+        return FALSE;
+    field_info *fi = a->pdata[0]; /* the outer message; a quoted ICMP is not an error of ours */
+    if (!fi->ds_tvb)
+        return TRUE;
+    gint len = tvb_captured_length_remaining (fi->ds_tvb, fi->start);
+    ScTransport t;
+    ScEndpoint dst;
+    if (len > 0 && sc_icmp_unreachable_parse (tvb_get_ptr (fi->ds_tvb, fi->start, len), (gsize)len,
+                                              v6, &t, &dst))
+        sc_core_destination_failed (sc_plugin_core (), t, &dst, pinfo->num, ts_us);
+    return TRUE; /* any ICMP: no SIP to take from it */
 }
 
 void

@@ -233,10 +233,6 @@ proto_reg_handoff_sipconn (void)
     sc_ws_fields.tcp_lost_segment = proto_registrar_get_id_byname ("tcp.analysis.lost_segment");
     sc_ws_fields.icmp_type = proto_registrar_get_id_byname ("icmp.type");
     sc_ws_fields.icmpv6_type = proto_registrar_get_id_byname ("icmpv6.type");
-    sc_ws_fields.ip_dst = proto_registrar_get_id_byname ("ip.dst");
-    sc_ws_fields.ipv6_dst = proto_registrar_get_id_byname ("ipv6.dst");
-    sc_ws_fields.udp_dstport = proto_registrar_get_id_byname ("udp.dstport");
-    sc_ws_fields.tcp_dstport = proto_registrar_get_id_byname ("tcp.dstport");
     GArray *wanted = g_array_new (FALSE, FALSE, sizeof (int));
     const int *all = &sc_ws_fields.sip;
     for (guint i = 0; i < sizeof sc_ws_fields / sizeof (int); i++)

@@ -27,7 +27,7 @@ extern expert_field ei_sipconn[SC_RULE_COUNT];
 /* Foreign fields read from the tree, resolved at handoff. */
 typedef struct {
     int sip, udp_payload, tcp_stream, tcp_flags, tcp_payload, tcp_segment_data, tcp_lost_segment,
-        icmp_type, icmpv6_type, ip_dst, ipv6_dst, udp_dstport, tcp_dstport;
+        icmp_type, icmpv6_type;
 } ScForeignFields;
 extern ScForeignFields sc_ws_fields;
 

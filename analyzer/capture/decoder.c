@@ -1,5 +1,6 @@
 /* decoder.c — packet entry point, UDP (SIP datagrams, VXLAN) and the hand-off to TCP. */
 #include "decoder_private.h"
+#include "icmp.h"
 #include "link.h"
 #include "reader.h"
 #include "sip_msg.h"
@@ -91,41 +92,14 @@ udp (ScDecoder *dec, const ScIpPayload *ip, int depth)
     sc_core_sip_message (dec->core, &ev, (const char *)payload, captured);
 }
 
-/* ICMP destination unreachable (RFC 792 type 3; RFC 4443 type 1) quotes the IP header and the
- * first 8 bytes of what failed: the destination it names is one a sender may fall back from. */
+/* ICMP destination unreachable names a destination a sender may fall back from. */
 static void
 icmp_unreachable (ScDecoder *dec, const ScIpPayload *ip)
 {
-    ScReader r = sc_reader_init (ip->data, ip->len);
-    guint8 type = sc_rd_u8 (&r);
-    sc_rd_skip (&r, 7);
-    gboolean v6 = ip->proto == SC_IPPROTO_ICMPV6;
-    if (r.truncated || type != (v6 ? 1 : 3))
-        return;
-    ScEndpoint dst = {0};
-    guint8 proto;
-    if (v6) {
-        sc_rd_skip (&r, 6);
-        proto = sc_rd_u8 (&r);
-        sc_rd_skip (&r, 1 + 16);
-        dst.family = 6;
-        sc_rd_bytes (&r, dst.addr, 16);
-    } else {
-        guint8 vihl = sc_rd_u8 (&r);
-        sc_rd_skip (&r, 8);
-        proto = sc_rd_u8 (&r);
-        sc_rd_skip (&r, 6);
-        dst.family = 4;
-        sc_rd_bytes (&r, dst.addr, 4);
-        sc_rd_skip (&r, (gsize)(vihl & 0x0F) * 4 > 20 ? (gsize)(vihl & 0x0F) * 4 - 20 : 0);
-    }
-    sc_rd_skip (&r, 2);
-    dst.port = sc_rd_be16 (&r);
-    if (r.truncated || (proto != SC_IPPROTO_UDP && proto != SC_IPPROTO_TCP))
-        return;
-    sc_core_destination_failed (dec->core,
-                                proto == SC_IPPROTO_UDP ? SC_TRANSPORT_UDP : SC_TRANSPORT_TCP, &dst,
-                                dec->pkt->frame, dec->pkt->ts_us);
+    ScTransport t;
+    ScEndpoint dst;
+    if (sc_icmp_unreachable_parse (ip->data, ip->len, ip->proto == SC_IPPROTO_ICMPV6, &t, &dst))
+        sc_core_destination_failed (dec->core, t, &dst, dec->pkt->frame, dec->pkt->ts_us);
 }
 
 void

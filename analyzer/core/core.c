@@ -99,7 +99,8 @@ conn_new (ScCore *core, ScTransport transport, const ScEndpoint *a, const ScEndp
     c->initiator = initiator;
     c->first_frame = c->last_frame = frame;
     c->first_ts_us = c->last_ts_us = ts_us;
-    g_hash_table_add (core->live_conns, c);
+    c->live_link.data = c;
+    g_queue_push_tail_link (&core->live_conns, &c->live_link);
     return c;
 }
 
@@ -198,7 +199,7 @@ conn_report (ScCore *core, ScConn *c)
     if (c->reported)
         return;
     c->reported = TRUE;
-    g_hash_table_remove (core->live_conns, c);
+    g_queue_unlink (&core->live_conns, &c->live_link);
     sc_ka_rules_conn_ended (core, c);
     if (c->id == 0)
         return; /* never carried SIP: not ours to list */
@@ -236,12 +237,11 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
     core->cfg = *cfg;
     core->sink = *sink;
     core->user = user;
-    core->udp_flows = g_hash_table_new_full (sc_endpoint_pair_hash, sc_endpoint_pair_equal, g_free,
+    core->udp_flows = g_hash_table_new_full (sc_endpoint_pair_hash, sc_endpoint_pair_equal, NULL,
                                              (GDestroyNotify)sc_conn_unref);
     core->txns = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, sc_txn_free);
     core->route_uris = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     core->invite_2xx = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-    core->live_conns = g_hash_table_new (g_direct_hash, g_direct_equal);
     core->attempts = g_hash_table_new_full (sc_endpoint_hash, sc_endpoint_key_equal, g_free,
                                             (GDestroyNotify)sc_conn_unref);
     core->udp_failed =
@@ -281,7 +281,6 @@ sc_core_free (ScCore *core)
     g_hash_table_destroy (core->invite_2xx);
     g_hash_table_destroy (core->attempts);
     g_hash_table_destroy (core->udp_failed);
-    g_hash_table_destroy (core->live_conns);
     g_string_free (core->scratch, TRUE);
     g_string_free (core->key, TRUE);
     g_string_free (core->expected, TRUE);
@@ -294,14 +293,22 @@ sc_core_report (ScCore *core, ScRuleId rule, ScConn *conn, gint64 ts_us, guint n
 {
     if (!core->cfg.enabled[rule])
         return;
+    /* Formatted on the stack: a finding per flow (PRAC-003) is common, an allocation each is
+     * not needed. The rare longer message goes through the scratch string. */
+    char buf[512];
+    const char *message = buf;
     va_list ap;
     va_start (ap, fmt);
-    g_string_vprintf (core->scratch, fmt, ap);
+    int n = g_vsnprintf (buf, sizeof buf, fmt, ap);
     va_end (ap);
-    ScFinding f = {.rule = rule,
-                   .ts_us = ts_us,
-                   .conn_id = conn ? conn->id : 0,
-                   .message = core->scratch->str};
+    if (n < 0 || n >= (int)sizeof buf) {
+        va_start (ap, fmt);
+        g_string_vprintf (core->scratch, fmt, ap);
+        va_end (ap);
+        message = core->scratch->str;
+    }
+    ScFinding f = {
+        .rule = rule, .ts_us = ts_us, .conn_id = conn ? conn->id : 0, .message = message};
     f.n_frames = MIN (n_frames, SC_FINDING_MAX_FRAMES);
     memcpy (f.frames, frames, f.n_frames * sizeof (guint32));
     core->sink.finding (&f, core->user);
@@ -313,9 +320,7 @@ udp_flow_end (ScCore *core, ScConn *c)
 {
     conn_report (core, c);
     g_queue_unlink (&core->udp_lru, &c->lru_link);
-    ScEndpointPair key;
-    sc_endpoint_pair_make (&key, &c->a, &c->b);
-    g_hash_table_remove (core->udp_flows, &key); /* drops the table's reference */
+    g_hash_table_remove (core->udp_flows, &c->udp_key); /* drops the table's reference */
 }
 
 /* Ends the UDP flows idle for longer than the configured time. The LRU queue keeps them in order
@@ -377,7 +382,8 @@ sc_core_udp_flow (ScCore *core, const ScEndpoint *src, const ScEndpoint *dst, gu
     c = conn_new (core, SC_TRANSPORT_UDP, src, dst, SC_INITIATOR_A, frame, ts_us);
     c->lru_link.data = c;
     g_queue_push_tail_link (&core->udp_lru, &c->lru_link);
-    g_hash_table_insert (core->udp_flows, g_memdup2 (&key, sizeof key), c);
+    c->udp_key = key;
+    g_hash_table_insert (core->udp_flows, &c->udp_key, c);
     return c;
 }
 
@@ -536,7 +542,8 @@ on_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *con
     }
     ScTxn *txn = sc_txn_lookup (core, core->key->str);
     if (txn) {
-        sc_txn_add_copy (txn, ev, conn); /* retransmission (or another capture point's copy) */
+        sc_txn_add_copy (core, txn, ev,
+                         conn); /* retransmission (or another capture point's copy) */
         return;
     }
     txn = sc_txn_insert (core, core->key->str, msg, ev, conn);
@@ -571,7 +578,6 @@ on_response (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *co
         sc_outbound_response (core, msg, ev, conn, from_a, NULL);
         return; /* request not captured: nothing else is evaluable */
     }
-    txn->last_ts_us = MAX (txn->last_ts_us, ev->ts_us);
     facts->request_frame = txn->frame;
     if (msg->status >= 200 && !txn->final_seen) {
         txn->final_seen = TRUE;
@@ -579,6 +585,7 @@ on_response (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *co
         txn->final_ts_us = ev->ts_us;
         sc_rules_conn_final (txn->copies[0].conn, txn, msg->status, ev->ts_us);
     }
+    sc_txn_touch (core, txn, ev->ts_us); /* after final_seen: it picks the expiry queue */
     if (txn->is_invite && msg->status >= 200 && msg->status < 300)
         note_invite_2xx (core, msg);
     sc_rules_via_server_view (core, txn, &msg->vias[0], ev, conn);
@@ -642,9 +649,8 @@ sc_core_finish (ScCore *core, gint64 ts_us)
 {
     sc_core_advance_clock (core, ts_us);
     sc_ka_rules_deadlines (core, core->now_us, TRUE);
-    /* Facts in id order would be nicer for readers; the report layer sorts them. */
-    GList *live = g_hash_table_get_keys (core->live_conns);
-    for (GList *l = live; l; l = l->next)
-        conn_report (core, l->data);
-    g_list_free (live);
+    /* Facts in id order would be nicer for readers; the report layer sorts them. Each report
+     * unlinks its connection. */
+    while (core->live_conns.head)
+        conn_report (core, core->live_conns.head->data);
 }

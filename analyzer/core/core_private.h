@@ -132,11 +132,18 @@ struct ScConn {
      * kept here until the flow has state of its own. Frame 0: none. */
     ScEndpoint reg_mapped;
     guint32 reg_mapped_frame;
-    GList lru_link; /* UDP flows: place in ScCore.udp_lru (data = this flow) */
+    GList lru_link;         /* UDP flows: place in ScCore.udp_lru (data = this flow) */
+    ScEndpointPair udp_key; /* UDP flows: the flow table's key, kept here (no copy to free) */
+    GList live_link;        /* place in ScCore.live_conns until its facts are reported */
 };
 
 /* The client transaction a request opened, seen from the capture point (RFC 3261 §17). */
 #define SC_TXN_MAX_COPIES 4
+/* Transactions wait for expiry in two queues, each in order of last activity: those that
+ * linger 64×T1 (final response seen, or not an INVITE) and pending INVITEs (200 s). The oldest
+ * of each is at its head, so expiry never walks the live ones. */
+#define SC_TXN_QUEUE_LINGER 0
+#define SC_TXN_QUEUE_INVITE 1
 #define SC_TXN_MAX_REPORTED 8
 
 typedef struct {
@@ -161,7 +168,7 @@ typedef struct {
 } ScTxnVia;
 
 typedef struct {
-    char *key; /* (owned) the hash key, see sc_txn_key() */
+    char *key; /* the hash key (sc_txn_key()), stored after the struct in the same block */
     ScTxnCopy copies[SC_TXN_MAX_COPIES];
     guint n_copies;
     guint32 frame; /* first transmission */
@@ -185,6 +192,8 @@ typedef struct {
         guint status;
     } reported[SC_TXN_MAX_REPORTED];
     guint n_reported;
+    GList expiry_link;    /* place in one of ScCore.txn_expiry (data = this transaction) */
+    GQueue *expiry_queue; /* that queue, NULL before the first touch */
 } ScTxn;
 
 struct ScCore {
@@ -195,15 +204,16 @@ struct ScCore {
     guint64 sip_messages;
     gint64 now_us;
     gint64 next_sweep_us;
-    GHashTable *udp_flows; /* ScEndpointPair* → ScConn* */
+    GHashTable *udp_flows; /* ScEndpointPair* (the ScConn's udp_key) → ScConn* */
     GQueue udp_lru;        /* the same flows, least recently active first (links in ScConn) */
+    GQueue txn_expiry[2];  /* live transactions by last activity, see SC_TXN_QUEUE_* */
     guint64 udp_flows_evicted;
     GHashTable *txns;       /* char* key → ScTxn* */
     GHashTable *route_uris; /* char* → NULL: Record-Route/Path URIs already reported */
     GHashTable *invite_2xx; /* "callid\1cseq" → NULL: INVITEs answered 2xx (PRAC-001 ACK) */
     GHashTable *attempts;   /* ScEndpoint* far end → ScConn*: the latest connection attempt */
     GHashTable *udp_failed; /* ScEndpoint* → frame of an ICMP unreachable for a datagram to it */
-    GHashTable *live_conns; /* ScConn* set: every connection whose facts are still due */
+    GQueue live_conns;      /* every connection whose facts are still due (links in ScConn) */
     GString *scratch;       /* message text being built for a finding */
     GString *key;           /* transaction key being built */
     GString *expected;      /* expected destination of the response being judged */
@@ -270,7 +280,8 @@ ScTxn *sc_txn_lookup (ScCore *core, const char *key);
 ScTxn *sc_txn_insert (ScCore *core, const char *key, const ScSipMsg *msg, const ScMsgEvent *ev,
                       ScConn *conn);
 /* Adds the addressing of a retransmission when it differs from the copies known. */
-void sc_txn_add_copy (ScTxn *txn, const ScMsgEvent *ev, ScConn *conn);
+void sc_txn_add_copy (ScCore *core, ScTxn *txn, const ScMsgEvent *ev, ScConn *conn);
+void sc_txn_touch (ScCore *core, ScTxn *txn, gint64 ts_us);
 void sc_txn_free (gpointer txn);
 void sc_txn_sweep (ScCore *core);
 /* TRUE the first time (rule, status) is reported on @txn: later calls say FALSE. */

@@ -71,13 +71,16 @@ sc_rules_prac_message (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, 
     }
 
     /* One finding per message (RULES.md: one per rule and first frame), naming every new URI. */
-    GString *fresh = g_string_new (NULL);
-    collect_route_uris (core, msg->record_route, msg->record_route_count, "Record-Route", fresh);
-    collect_route_uris (core, msg->path, msg->path_count, "Path", fresh);
-    if (fresh->len)
-        sc_core_report (core, SC_RULE_PRAC_002, conn, ev->ts_us, 1, frames,
-                        "%s: URI host is an IP address, not a domain", fresh->str);
-    g_string_free (fresh, TRUE);
+    if (msg->record_route_count > 0 || msg->path_count > 0) { /* most have neither */
+        GString *fresh = g_string_new (NULL);
+        collect_route_uris (core, msg->record_route, msg->record_route_count, "Record-Route",
+                            fresh);
+        collect_route_uris (core, msg->path, msg->path_count, "Path", fresh);
+        if (fresh->len)
+            sc_core_report (core, SC_RULE_PRAC_002, conn, ev->ts_us, 1, frames,
+                            "%s: URI host is an IP address, not a domain", fresh->str);
+        g_string_free (fresh, TRUE);
+    }
 
     if (!conn->prac003_done && ev->transport != SC_TRANSPORT_TLS) {
         conn->prac003_done = TRUE;

@@ -73,6 +73,20 @@ typedef struct {
 
 #define SC_SV_EMPTY ((ScStrView){NULL, 0})
 
+/* ASCII case mapping without a call (g_ascii_tolower is an out-of-line function, and key
+ * building and header matching map every byte of every message). */
+static inline char
+sc_ascii_lower (char c)
+{
+    return (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+}
+
+static inline char
+sc_ascii_upper (char c)
+{
+    return (char)(c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c);
+}
+
 /* TRUE when @v equals @lit ignoring ASCII case. Inline: header names and parameters are compared
  * against literals on every message, and the compiler folds strlen (@lit) for them. */
 static inline gboolean
@@ -81,13 +95,9 @@ sc_sv_eq_ci (ScStrView v, const char *lit)
     gsize n = strlen (lit);
     if (v.p == NULL || v.len != n)
         return FALSE;
-    for (gsize i = 0; i < n; i++) {
-        char a = v.p[i], b = lit[i];
-        a = (char)(a >= 'A' && a <= 'Z' ? a + 32 : a);
-        b = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
-        if (a != b)
+    for (gsize i = 0; i < n; i++)
+        if (sc_ascii_lower (v.p[i]) != sc_ascii_lower (lit[i]))
             return FALSE;
-    }
     return TRUE;
 }
 gboolean sc_sv_is_set (ScStrView v);

@@ -17,7 +17,7 @@ append_lower (GString *out, ScStrView v)
     gsize at = out->len;
     g_string_set_size (out, at + v.len);
     for (gsize i = 0; i < v.len; i++)
-        out->str[at + i] = g_ascii_tolower (v.p[i]);
+        out->str[at + i] = sc_ascii_lower (v.p[i]);
 }
 
 static void
@@ -33,7 +33,7 @@ sc_txn_key (const ScSipMsg *msg, const ScVia *via, ScStrView method, GString *ou
     g_string_truncate (out, 0);
     if (!via->valid)
         return FALSE;
-    if (via->branch.len >= 7 && g_ascii_strncasecmp (via->branch.p, SC_MAGIC_COOKIE, 7) == 0) {
+    if (via->branch.len >= 7 && sc_sv_eq_ci ((ScStrView){via->branch.p, 7}, SC_MAGIC_COOKIE)) {
         g_string_append (out, "3|");
         append_lower (out, via->branch);
     } else {
@@ -55,8 +55,10 @@ sc_txn_key (const ScSipMsg *msg, const ScVia *via, ScStrView method, GString *ou
     g_string_append_c (out, ':');
     append_uint (out, via->port);
     g_string_append_c (out, '|');
+    gsize at = out->len;
+    g_string_set_size (out, at + method.len);
     for (gsize i = 0; i < method.len; i++)
-        g_string_append_c (out, g_ascii_toupper (method.p[i]));
+        out->str[at + i] = sc_ascii_upper (method.p[i]);
     return TRUE;
 }
 
@@ -72,9 +74,10 @@ sc_txn_free (gpointer p)
     ScTxn *txn = p;
     for (guint i = 0; i < txn->n_copies; i++)
         sc_conn_unref (txn->copies[i].conn);
+    if (txn->expiry_queue)
+        g_queue_unlink (txn->expiry_queue, &txn->expiry_link);
     g_free (txn->via.host);
     sc_outbound_free_register (txn->reg);
-    g_free (txn->key);
     g_free (txn);
 }
 
@@ -103,17 +106,31 @@ expired (ScCore *core, const ScTxn *txn)
     return core->now_us - txn->last_ts_us > (txn->is_invite ? SC_INVITE_PENDING_US : linger);
 }
 
-static gboolean
-sweep_one (gpointer key, gpointer value, gpointer data)
+/* Records activity at @ts_us and moves @txn to the tail of the queue its state belongs in. */
+void
+sc_txn_touch (ScCore *core, ScTxn *txn, gint64 ts_us)
 {
-    (void)key;
-    return expired (data, value);
+    txn->last_ts_us = MAX (txn->last_ts_us, ts_us);
+    GQueue *q = &core->txn_expiry[txn->is_invite && !txn->final_seen ? SC_TXN_QUEUE_INVITE
+                                                                     : SC_TXN_QUEUE_LINGER];
+    if (txn->expiry_queue)
+        g_queue_unlink (txn->expiry_queue, &txn->expiry_link);
+    txn->expiry_link.data = txn;
+    txn->expiry_queue = q;
+    g_queue_push_tail_link (q, &txn->expiry_link);
 }
 
+/* Ends the transactions whose time is up: each queue from its head while the head has expired.
+ * (A capture's timestamps may step back a little, so a queue is only nearly in order; a
+ * transaction behind a younger one then goes at the next sweep after that one.) */
 void
 sc_txn_sweep (ScCore *core)
 {
-    g_hash_table_foreach_remove (core->txns, sweep_one, core);
+    for (guint q = 0; q < G_N_ELEMENTS (core->txn_expiry); q++) {
+        GList *head;
+        while ((head = core->txn_expiry[q].head) && expired (core, head->data))
+            g_hash_table_remove (core->txns, ((ScTxn *)head->data)->key);
+    }
 }
 
 /* Makes room when the table is full: expired ones first, then any (counted as evicted). */
@@ -137,22 +154,23 @@ sc_txn_insert (ScCore *core, const char *key, const ScSipMsg *msg, const ScMsgEv
                ScConn *conn)
 {
     make_room (core);
-    ScTxn *txn = g_new0 (ScTxn, 1);
-    txn->key = g_strdup (key);
+    gsize key_len = strlen (key);
+    ScTxn *txn = g_malloc0 (sizeof *txn + key_len + 1); /* one block: the key follows */
+    txn->key = memcpy ((char *)(txn + 1), key, key_len + 1);
     txn->frame = ev->frame;
     txn->ts_us = txn->last_ts_us = ev->ts_us;
     txn->is_invite = sc_sv_eq_ci (msg->method, "INVITE");
     if (msg->via_count > 0)
         copy_via (&txn->via, &msg->vias[0]);
-    sc_txn_add_copy (txn, ev, conn);
+    sc_txn_add_copy (core, txn, ev, conn);
     g_hash_table_insert (core->txns, txn->key, txn);
     return txn;
 }
 
 void
-sc_txn_add_copy (ScTxn *txn, const ScMsgEvent *ev, ScConn *conn)
+sc_txn_add_copy (ScCore *core, ScTxn *txn, const ScMsgEvent *ev, ScConn *conn)
 {
-    txn->last_ts_us = MAX (txn->last_ts_us, ev->ts_us);
+    sc_txn_touch (core, txn, ev->ts_us);
     for (guint i = 0; i < txn->n_copies; i++) {
         const ScTxnCopy *c = &txn->copies[i];
         if (c->conn == conn && c->transport == ev->transport &&

@@ -157,9 +157,32 @@ parse_one (ScStrView v, ScVia *via)
     return TRUE;
 }
 
+static void
+add_value (ScStrView one, ScSipMsg *msg)
+{
+    ScVia *slot = msg->via_count < SC_SIP_MAX_VIAS ? &msg->vias[msg->via_count] : NULL;
+    ScVia tmp;
+    ScVia *via = slot ? slot : &tmp;
+    /* A malformed value still counts: it occupies its position in the Via list. */
+    if (!parse_one (one, via))
+        memset (via, 0, sizeof *via);
+    if (via->has_keep && via->keep_has_value)
+        msg->any_via_keep_value = TRUE;
+    msg->via_count++;
+}
+
 void
 sc_sip_parse_via_values (ScStrView value, ScSipMsg *msg)
 {
+    if (value.len == 0)
+        return;
+    if (!memchr (value.p, ',', value.len)) {
+        /* One value on the line, the usual case: no comma means no splitting to do. */
+        ScStrView one = sc_sv_trim (value);
+        if (one.len > 0)
+            add_value (one, msg);
+        return;
+    }
     gsize i = 0;
     while (i <= value.len) {
         gsize s = i;
@@ -181,18 +204,8 @@ sc_sip_parse_via_values (ScStrView value, ScSipMsg *msg)
             i++;
         }
         ScStrView one = sc_sv_trim ((ScStrView){value.p + s, MIN (i, value.len) - s});
-        if (one.len > 0) {
-            ScVia tmp;
-            /* A malformed value still counts: it occupies its position in the Via list. */
-            gboolean ok = parse_one (one, &tmp);
-            if (!ok)
-                memset (&tmp, 0, sizeof tmp);
-            if (tmp.has_keep && tmp.keep_has_value)
-                msg->any_via_keep_value = TRUE;
-            if (msg->via_count < SC_SIP_MAX_VIAS)
-                msg->vias[msg->via_count] = tmp;
-            msg->via_count++;
-        }
+        if (one.len > 0)
+            add_value (one, msg);
         i++;
     }
 }
