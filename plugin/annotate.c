@@ -12,8 +12,10 @@ nstime_set_from_us (nstime_t *t, gint64 us)
 }
 
 static ScCore *core;
-static wmem_map_t *classes; /* connection id → class (static strings of the core) */
-static gboolean settled;    /* the core has seen the whole capture */
+/* Connection id → class (static strings of the core). Ids are dense from 1, so an array: this
+ * is read for every message drawn. */
+static GPtrArray *classes;
+static gboolean settled; /* the core has seen the whole capture */
 static gint64 last_ts_us;
 static GPtrArray *notes;      /* frame number → ScFrameNotes* (file scope) or NULL */
 static GHashTable *tcp_conns; /* tcp.stream → ScTcpRef* */
@@ -113,22 +115,24 @@ on_message (const ScMessageFacts *m, gpointer user)
     n->n_messages++;
 }
 
-/* "response to frame 12 sent to 203.0.113.5:5060, expected 203.0.113.5:40001 (rport)" */
-static const char *
-message_summary (wmem_allocator_t *pool, const ScStoredMessage *m)
+/* Appends to @top "response to frame 12 sent to 203.0.113.5:5060, expected
+ * 203.0.113.5:40001 (rport)": one formatting, straight into the item's label. */
+static void
+append_message_summary (proto_item *top, const ScStoredMessage *m)
 {
     char to[SC_ENDPOINT_STRLEN];
     sc_endpoint_format (&m->dst, to);
     const char *dir = !m->direction_known ? "" : m->backward ? ", backward" : ", forward";
     if (m->is_request)
-        return wmem_strdup_printf (pool, "request sent to %s on %s %u%s", to,
-                                   m->transport == SC_TRANSPORT_UDP ? "flow" : "connection",
-                                   m->conn_id, dir);
-    if (m->request_frame)
-        return wmem_strdup_printf (pool, "response to frame %u sent to %s%s%s", m->request_frame,
-                                   to, m->expected_dest ? ", expected " : "",
-                                   m->expected_dest ? m->expected_dest : "");
-    return wmem_strdup_printf (pool, "response sent to %s (its request was not captured)", to);
+        proto_item_append_text (top, ": request sent to %s on %s %u%s", to,
+                                m->transport == SC_TRANSPORT_UDP ? "flow" : "connection",
+                                m->conn_id, dir);
+    else if (m->request_frame)
+        proto_item_append_text (top, ": response to frame %u sent to %s%s%s", m->request_frame, to,
+                                m->expected_dest ? ", expected " : "",
+                                m->expected_dest ? m->expected_dest : "");
+    else
+        proto_item_append_text (top, ": response sent to %s (its request was not captured)", to);
 }
 
 static void
@@ -156,7 +160,9 @@ static void
 on_connection (const ScConnFacts *c, gpointer user)
 {
     (void)user;
-    wmem_map_insert (classes, GUINT_TO_POINTER (c->id), (gpointer)c->klass);
+    if (c->id >= classes->len)
+        g_ptr_array_set_size (classes, MAX (c->id + 1, classes->len * 2));
+    g_ptr_array_index (classes, c->id) = (gpointer)c->klass;
 }
 
 static void
@@ -193,7 +199,7 @@ sc_plugin_state_init (void)
     ScSink sink = {on_finding, on_connection, on_message, on_keepalive};
     core = sc_core_new (&cfg, &sink, NULL);
     notes = g_ptr_array_new ();
-    classes = wmem_map_new (wmem_file_scope (), g_direct_hash, g_direct_equal);
+    classes = g_ptr_array_new ();
     last_flow = wmem_map_new (wmem_file_scope (), g_direct_hash, g_direct_equal);
     settled = FALSE;
     last_ts_us = 0;
@@ -212,6 +218,8 @@ sc_plugin_state_cleanup (void)
     if (notes)
         g_ptr_array_free (notes, TRUE); /* the notes themselves are file scope: freed by epan */
     notes = NULL;
+    if (classes)
+        g_ptr_array_free (classes, TRUE);
     classes = NULL;
     last_flow = NULL;
 }
@@ -257,7 +265,7 @@ sc_plugin_settle (void)
 const char *
 sc_plugin_conn_class (guint conn_id)
 {
-    return classes ? wmem_map_lookup (classes, GUINT_TO_POINTER (conn_id)) : NULL;
+    return classes && conn_id < classes->len ? g_ptr_array_index (classes, conn_id) : NULL;
 }
 
 const ScFrameNotes *
@@ -305,7 +313,7 @@ sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     for (guint i = 0; i < n->n_messages; i++) {
         const ScStoredMessage *m = sc_plugin_notes_message (n, i);
         if (i == 0)
-            proto_item_append_text (top, ": %s", message_summary (pinfo->pool, m));
+            append_message_summary (top, m);
         proto_item *it = proto_tree_add_uint (st, hf_sipconn_conn, tvb, 0, 0, m->conn_id);
         proto_item_set_generated (it);
         proto_tree *ct = proto_item_add_subtree (it, ett_sipconn_conn);
