@@ -74,10 +74,11 @@ if [ -f "$tmp/p/4.0/epan/sipconn.so" ] && [ "$insn_packets" -gt 0 ] && command -
   editcap -r "$cap" "$tmp/head.pcap" "1-$insn_packets" >/dev/null
   editcap -r "$cap" "$tmp/none.pcap" 0 >/dev/null 2>&1 || true
   chmod a+r "$tmp"/*.pcap
+  mkdir -p "$tmp/cg" && chmod 777 "$tmp/cg" # callgrind writes as the unprivileged user
   insn() { # label, plugin dir, capture, tshark args...
     local label=$1 dir=$2 file=$3; shift 3
     "${as_user[@]}" HOME="$tmp" WIRESHARK_PLUGIN_DIR="$dir" valgrind --tool=callgrind \
-      --callgrind-out-file=/dev/null tshark -2 -r "$file" "$@" >/dev/null 2>"$tmp/$label.cg"
+      --callgrind-out-file="$tmp/cg/$label.out" tshark -2 -r "$file" "$@" >/dev/null 2>"$tmp/$label.cg"
     sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$tmp/$label.cg" >"$tmp/$label.insn"
   }
   insn start "$tmp/empty" "$tmp/none.pcap" -Y sip &

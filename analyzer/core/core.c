@@ -536,7 +536,7 @@ on_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *con
         /* Unmatchable (no valid Via): only the message-level rules. */
         sc_rules_via_request (core, msg, ev, conn, NULL);
         sc_rules_prac_message (core, msg, ev, conn, NULL);
-        sc_rules_reuse_request (core, msg, ev, conn);
+        sc_rules_reuse_request (core, msg, ev, conn, from_a);
         sc_outbound_request (core, msg, ev, conn, from_a, NULL, TRUE);
         return;
     }
@@ -549,7 +549,7 @@ on_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *con
     txn = sc_txn_insert (core, core->key->str, msg, ev, conn);
     sc_rules_via_request (core, msg, ev, conn, txn);
     sc_rules_prac_message (core, msg, ev, conn, txn);
-    sc_rules_reuse_request (core, msg, ev, conn);
+    sc_rules_reuse_request (core, msg, ev, conn, from_a);
     if (!ev->stream_cut) { /* a message its sender cut short is no request anyone could answer */
         sc_rules_conn_request (conn, msg, ev);
         sc_rules_conn_reuse (core, conn, msg, ev, from_a);

@@ -120,6 +120,13 @@ struct ScConn {
     gboolean ping_pending[2];
     gboolean prac003_done;
     gboolean reuse001_done;
+    /* What the initiator's requests made of it (RFC 5923 §8, RFC 5626 §5.4): alias offered in a
+     * top Via (the first such request and its sent-by port), an outbound registration or a
+     * dialog-forming request with Contact ;ob. */
+    gboolean aliased;
+    guint32 alias_frame;
+    guint16 alias_port; /* 0 when the Via had no port */
+    gboolean outbound_offered;
     ScOpenTxn open[SC_CONN_OPEN_TXNS]; /* streams: transactions still owed something */
     guint n_open;
     guint transactions;     /* requests other than ACK, either way (CONN-003) */
@@ -356,7 +363,8 @@ typedef struct {
 } ScChurn;
 
 /* Connection reuse (rules_reuse.c): a new request. */
-void sc_rules_reuse_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn);
+void sc_rules_reuse_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn,
+                             gboolean from_a);
 
 /* Framing (rules_frame.c). */
 void sc_rules_frame_message (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn);

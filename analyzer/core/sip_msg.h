@@ -49,7 +49,8 @@ typedef struct {
     ScStrView user; /* userinfo without password; unset when absent */
     gboolean sips;
     gboolean lr;
-    gboolean ob; /* RFC 5626 "ob" URI parameter */
+    gboolean ob;      /* RFC 5626 "ob" URI parameter */
+    ScStrView params; /* the URI parameters (";name=value..."), up to any headers ("?") */
 } ScSipUri;
 
 /* One Contact value (RFC 3261 §20.10) with the RFC 5626 parameters (§4.2.1) as written. */

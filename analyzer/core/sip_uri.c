@@ -108,6 +108,7 @@ sc_sip_uri_parse (ScStrView uri, ScSipUri *out)
     while (q < params.len && params.p[q] != '?')
         q++;
     params.len = q;
+    out->params = params;
     out->lr = sc_sip_param_find (params, "lr", &v);
     out->ob = sc_sip_param_find (params, "ob", &v);
     return TRUE;

@@ -1013,6 +1013,79 @@ def _(n):
                            call_id="in3@example.com"))               # 12
 
 
+NAT_UA = ("203.0.113.9", 40776)  # a UA behind a NAT: its private Contact is 10.0.0.5:5060
+
+
+def nat_tcp_registration(c, alias=False):
+    """REGISTER (4) from the NATed UA over its connection, private Contact, and the 200 (5)."""
+    via = "SIP/2.0/TCP 10.0.0.5:5060;branch=z9hG4bK-r1" + (";alias" if alias else "")
+    c.send(NAT_UA, request("REGISTER", via, ruri="sip:example.com", call_id="reg@example.com",
+                           extra=["Contact: <sip:alice@10.0.0.5:5060;transport=tcp>"]))
+    c.send(PROXY, response(200, "OK", via + ";received=203.0.113.9", "REGISTER",
+                           call_id="reg@example.com",
+                           extra=["Contact: <sip:alice@10.0.0.5:5060;transport=tcp>;expires=3600"]))
+
+
+def proxy_request(method, ruri, branch, call_id, extra=()):
+    return request(method, "SIP/2.0/TCP 192.0.2.1:5060;branch=z9hG4bK-" + branch, ruri=ruri,
+                   call_id=call_id, extra=["Contact: <sip:bob@192.0.2.1:5060;transport=tcp>"] +
+                   list(extra))
+
+
+@case("reuse002-fire")
+def _(n):
+    # The NATed UA registers over its connection (1-5). The proxy then sends backwards over it
+    # an INVITE (6) whose Request-URI is the private Contact (next hop 10.0.0.5:5060, not the far
+    # end 203.0.113.9:40776), and an OPTIONS (7) whose R-URI is a name but whose top Route, a
+    # loose router, is 10.0.0.5:5070.
+    c = Tcp(n, NAT_UA, PROXY)
+    c.handshake()
+    nat_tcp_registration(c)
+    invite = proxy_request("INVITE", "sip:alice@10.0.0.5:5060;transport=tcp", "i1",
+                           "in@example.com")
+    c.send(PROXY, invite)
+    c.send(PROXY, proxy_request("OPTIONS", "sip:alice@ua.example.com", "o1", "op@example.com",
+                                extra=["Route: <sip:10.0.0.5:5070;transport=tcp;lr>"]))
+
+
+@case("reuse002-ok")
+def _(n):
+    # Backwards requests that go where they would go anyway, or whose next hop is a name: the
+    # INVITE (6) for the received address 203.0.113.9:40776 (the far end, as a proxy that
+    # rewrites the Contact sends it); an OPTIONS (7) for sip:alice@ua.example.com (next hop by
+    # DNS: not evaluable); a MESSAGE (8) whose top Route is a strict router (no lr) naming the far
+    # end, so the Request-URI carries it (RFC 3261 §12.2.1.1). Then on a second connection
+    # (9-11) whose REGISTER (12) is an outbound one, answered with Require: outbound (13), the
+    # INVITE (14) for the private Contact is the RFC 5626 way: exempt.
+    c = Tcp(n, NAT_UA, PROXY)
+    c.handshake()
+    nat_tcp_registration(c)
+    c.send(PROXY, proxy_request("INVITE", "sip:alice@203.0.113.9:40776;transport=tcp", "i2",
+                                "in@example.com"))
+    c.send(PROXY, proxy_request("OPTIONS", "sip:alice@ua.example.com", "o2", "op@example.com"))
+    c.send(PROXY, proxy_request("MESSAGE", "sip:203.0.113.9:40776;transport=tcp", "m2",
+                                "msg@example.com",
+                                extra=["Route: <sip:alice@10.0.0.5:5060;transport=tcp>"]))
+    ua2 = ("203.0.113.9", 40990)
+    c2 = Tcp(n, ua2, PROXY, isn_a=3000, isn_b=9000)
+    c2.handshake()
+    via = "SIP/2.0/TCP 10.0.0.5:5062;branch=z9hG4bK-r2"
+    contact = "sip:alice@10.0.0.5:5062;transport=tcp"
+    c2.send(ua2, ob_register(via, contact))
+    c2.send(PROXY, ob_ok(via + ";received=203.0.113.9", contact, flow_timer=120))
+    c2.send(PROXY, proxy_request("INVITE", contact + ";ob", "i3", "in2@example.com"))
+
+
+@case("reuse002-midstream-ok")
+def _(n):
+    # The capture starts after the handshake: who opened the connection is unknown, so a
+    # request from the proxy (5) is not known to be backwards (RULES.md REUSE-002 Not).
+    c = Tcp(n, NAT_UA, PROXY, isn_a=50000, isn_b=60000)
+    nat_tcp_registration(c)
+    c.send(PROXY, proxy_request("INVITE", "sip:alice@10.0.0.5:5060;transport=tcp", "i4",
+                                "in@example.com"))
+
+
 @case("tcp-midstream")
 def _(n):
     # The capture starts in the middle of a connection: no SYN, initiator unknown, the first
