@@ -12,9 +12,9 @@ nstime_set_from_us (nstime_t *t, gint64 us)
 }
 
 static ScCore *core;
-/* Connection id → class (static strings of the core). Ids are dense from 1, so an array: this
- * is read for every message drawn. */
-static GPtrArray *classes;
+/* Connection id → ScStoredConn* (file scope). Ids are dense from 1, so an array: this is read
+ * for every message drawn. */
+static GPtrArray *conns;
 static gboolean settled; /* the core has seen the whole capture */
 static gint64 last_ts_us;
 static GPtrArray *notes;      /* frame number → ScFrameNotes* (file scope) or NULL */
@@ -160,9 +160,16 @@ static void
 on_connection (const ScConnFacts *c, gpointer user)
 {
     (void)user;
-    if (c->id >= classes->len)
-        g_ptr_array_set_size (classes, MAX (c->id + 1, classes->len * 2));
-    g_ptr_array_index (classes, c->id) = (gpointer)c->klass;
+    ScStoredConn *s = wmem_new (wmem_file_scope (), ScStoredConn);
+    *s = (ScStoredConn){.klass = c->klass, .end_kind = sc_conn_end_kind (c)};
+    for (guint i = 0; i < 2; i++) {
+        s->messages_from[i] = c->messages_from[i];
+        s->bytes_from[i] = c->bytes_from[i];
+        s->transactions_from[i] = c->transactions_from[i];
+    }
+    if (c->id >= conns->len)
+        g_ptr_array_set_size (conns, MAX (c->id + 1, conns->len * 2));
+    g_ptr_array_index (conns, c->id) = s;
 }
 
 static void
@@ -199,7 +206,7 @@ sc_plugin_state_init (void)
     ScSink sink = {on_finding, on_connection, on_message, on_keepalive};
     core = sc_core_new (&cfg, &sink, NULL);
     notes = g_ptr_array_new ();
-    classes = g_ptr_array_new ();
+    conns = g_ptr_array_new ();
     last_flow = wmem_map_new (wmem_file_scope (), g_direct_hash, g_direct_equal);
     settled = FALSE;
     last_ts_us = 0;
@@ -218,9 +225,9 @@ sc_plugin_state_cleanup (void)
     if (notes)
         g_ptr_array_free (notes, TRUE); /* the notes themselves are file scope: freed by epan */
     notes = NULL;
-    if (classes)
-        g_ptr_array_free (classes, TRUE);
-    classes = NULL;
+    if (conns)
+        g_ptr_array_free (conns, TRUE); /* the facts themselves are file scope */
+    conns = NULL;
     last_flow = NULL;
 }
 
@@ -262,10 +269,10 @@ sc_plugin_settle (void)
     sc_core_finish (core, last_ts_us);
 }
 
-const char *
-sc_plugin_conn_class (guint conn_id)
+const ScStoredConn *
+sc_plugin_conn (guint conn_id)
 {
-    return classes && conn_id < classes->len ? g_ptr_array_index (classes, conn_id) : NULL;
+    return conns && conn_id < conns->len ? g_ptr_array_index (conns, conn_id) : NULL;
 }
 
 const ScFrameNotes *
@@ -302,6 +309,35 @@ draw_flow (proto_tree *st, tvbuff_t *tvb, guint conn_id, const ScStoredFlow *f)
     }
 }
 
+/* The connection's facts (class, per-direction counts, end): known once it ended. */
+static void
+draw_conn_facts (proto_tree *ct, tvbuff_t *tvb, const ScStoredConn *c)
+{
+    if (!c)
+        return;
+    const struct {
+        int *hf;
+        guint64 value;
+    } counts[] = {
+        {&hf_sipconn_conn_messages_a, c->messages_from[0]},
+        {&hf_sipconn_conn_messages_b, c->messages_from[1]},
+        {&hf_sipconn_conn_bytes_a, c->bytes_from[0]},
+        {&hf_sipconn_conn_bytes_b, c->bytes_from[1]},
+        {&hf_sipconn_conn_transactions_a, c->transactions_from[0]},
+        {&hf_sipconn_conn_transactions_b, c->transactions_from[1]},
+    };
+    proto_item *it = proto_tree_add_string (ct, hf_sipconn_conn_class, tvb, 0, 0, c->klass);
+    proto_item_set_generated (it);
+    for (guint i = 0; i < G_N_ELEMENTS (counts); i++) {
+        it = proto_tree_add_uint64 (ct, *counts[i].hf, tvb, 0, 0, counts[i].value);
+        proto_item_set_generated (it);
+    }
+    if (c->end_kind) {
+        it = proto_tree_add_string (ct, hf_sipconn_conn_end, tvb, 0, 0, c->end_kind);
+        proto_item_set_generated (it);
+    }
+}
+
 void
 sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
@@ -325,11 +361,7 @@ sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             ct, hf_sipconn_conn_initiator, tvb, 0, 0,
             m->initiator_known ? sc_endpoint_format (&m->initiator, initiator) : "unknown");
         proto_item_set_generated (it);
-        const char *klass = sc_plugin_conn_class (m->conn_id);
-        if (klass) {
-            it = proto_tree_add_string (ct, hf_sipconn_conn_class, tvb, 0, 0, klass);
-            proto_item_set_generated (it);
-        }
+        draw_conn_facts (ct, tvb, sc_plugin_conn (m->conn_id));
         if (m->direction_known) {
             it = proto_tree_add_string (st, hf_sipconn_direction, tvb, 0, 0,
                                         m->backward ? "backward" : "forward");

@@ -18,7 +18,9 @@ WS_DLL_PUBLIC void plugin_register (void);
 
 int proto_sipconn = -1;
 int hf_sipconn_conn = -1, hf_sipconn_conn_transport = -1, hf_sipconn_conn_initiator = -1,
-    hf_sipconn_conn_class = -1;
+    hf_sipconn_conn_class = -1, hf_sipconn_conn_messages_a = -1, hf_sipconn_conn_messages_b = -1,
+    hf_sipconn_conn_bytes_a = -1, hf_sipconn_conn_bytes_b = -1, hf_sipconn_conn_transactions_a = -1,
+    hf_sipconn_conn_transactions_b = -1, hf_sipconn_conn_end = -1;
 int hf_sipconn_direction = -1, hf_sipconn_response_request = -1, hf_sipconn_expected_dest = -1,
     hf_sipconn_alias = -1;
 int hf_sipconn_rule = -1, hf_sipconn_related = -1;
@@ -95,6 +97,27 @@ proto_register_sipconn (void)
         {&hf_sipconn_conn_class,
          {"Class", "sipconn.conn.class", FT_STRING, BASE_NONE, NULL, 0,
           "uni-ephemeral, bi-ephemeral, persistent or unknown (draft-jain, as observed)", HFILL}},
+        {&hf_sipconn_conn_messages_a,
+         {"Messages from the initiator", "sipconn.conn.messages_a", FT_UINT64, BASE_DEC, NULL, 0,
+          "SIP messages sent by endpoint a (the initiator when known)", HFILL}},
+        {&hf_sipconn_conn_messages_b,
+         {"Messages from the acceptor", "sipconn.conn.messages_b", FT_UINT64, BASE_DEC, NULL, 0,
+          "SIP messages sent by endpoint b", HFILL}},
+        {&hf_sipconn_conn_bytes_a,
+         {"Bytes from the initiator", "sipconn.conn.bytes_a", FT_UINT64, BASE_DEC, NULL, 0,
+          "Bytes of SIP messages, keep-alives and stray bytes sent by endpoint a", HFILL}},
+        {&hf_sipconn_conn_bytes_b,
+         {"Bytes from the acceptor", "sipconn.conn.bytes_b", FT_UINT64, BASE_DEC, NULL, 0,
+          "Bytes of SIP messages, keep-alives and stray bytes sent by endpoint b", HFILL}},
+        {&hf_sipconn_conn_transactions_a,
+         {"Transactions started by the initiator", "sipconn.conn.transactions_a", FT_UINT64,
+          BASE_DEC, NULL, 0, "Requests other than ACK sent by endpoint a", HFILL}},
+        {&hf_sipconn_conn_transactions_b,
+         {"Transactions started by the acceptor", "sipconn.conn.transactions_b", FT_UINT64,
+          BASE_DEC, NULL, 0, "Requests other than ACK sent by endpoint b (backwards)", HFILL}},
+        {&hf_sipconn_conn_end,
+         {"End", "sipconn.conn.end", FT_STRING, BASE_NONE, NULL, 0,
+          "open, closed (a FIN each way), half-closed (one side's FIN) or reset", HFILL}},
         {&hf_sipconn_direction,
          {"Direction", "sipconn.direction", FT_STRING, BASE_NONE, NULL, 0,
           "forward (sent by the initiator) or backward", HFILL}},

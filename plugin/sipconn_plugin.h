@@ -13,7 +13,9 @@
 /* Header fields (filter names in CONTRACT.md). */
 extern int proto_sipconn;
 extern int hf_sipconn_conn, hf_sipconn_conn_transport, hf_sipconn_conn_initiator,
-    hf_sipconn_conn_class;
+    hf_sipconn_conn_class, hf_sipconn_conn_messages_a, hf_sipconn_conn_messages_b,
+    hf_sipconn_conn_bytes_a, hf_sipconn_conn_bytes_b, hf_sipconn_conn_transactions_a,
+    hf_sipconn_conn_transactions_b, hf_sipconn_conn_end;
 extern int hf_sipconn_direction, hf_sipconn_response_request, hf_sipconn_expected_dest,
     hf_sipconn_alias;
 extern int hf_sipconn_rule, hf_sipconn_related;
@@ -36,6 +38,15 @@ extern guint sc_pref_t1_ms, sc_pref_udp_max_sip_bytes, sc_pref_udp_flow_idle_s,
     sc_pref_pong_timeout_ms, sc_pref_stun_timeout_ms, sc_pref_keepalive_slack_ms,
     sc_pref_default_stun_interval_s, sc_pref_default_crlf_interval_s;
 extern range_t *sc_pref_sip_ports;
+
+/* A connection's facts as the core gave them when it ended (file scope). */
+typedef struct {
+    const char *klass;    /* static strings of the core */
+    const char *end_kind; /* sc_conn_end_kind(); NULL for UDP */
+    guint messages_from[2];
+    guint64 bytes_from[2];
+    guint transactions_from[2];
+} ScStoredConn;
 
 /* What the first pass stored for one frame (file scope memory). */
 typedef struct {
@@ -126,7 +137,9 @@ void sc_plugin_note_time (gint64 ts_us);
 /* Called on every later pass: settles the core once (connection classes need the end). */
 void sc_plugin_settle (void);
 /* Returns: (transfer none) (nullable): the class of connection @conn_id once settled. */
-const char *sc_plugin_conn_class (guint conn_id);
+/* Returns: (transfer none) (nullable): connection @conn_id's facts, once it has ended or the
+ * capture has (later passes). */
+const ScStoredConn *sc_plugin_conn (guint conn_id);
 /* Returns: (transfer none) (nullable): what frame @frame carries. */
 const ScFrameNotes *sc_plugin_notes (guint32 frame);
 

@@ -1,5 +1,6 @@
 /* stats.c — the connection table: one row per connection or UDP flow with its transport,
- * initiator, class, SIP messages, keep-alives and findings. A stat_tap_table gives both the GUI
+ * initiator, class, SIP messages, keep-alives and findings, then messages, bytes and
+ * transactions from each side and how it ended. A stat_tap_table gives both the GUI
  * dialog (Statistics > Telephony) and tshark's -z sipconn,conns. */
 #include "sipconn_plugin.h"
 
@@ -16,6 +17,13 @@ enum {
     COL_MESSAGES,
     COL_KEEPALIVES,
     COL_FINDINGS,
+    COL_MESSAGES_A,
+    COL_MESSAGES_B,
+    COL_BYTES_A,
+    COL_BYTES_B,
+    COL_TRANSACTIONS_A,
+    COL_TRANSACTIONS_B,
+    COL_END,
     N_COLS
 };
 
@@ -27,6 +35,13 @@ static stat_tap_table_item columns[N_COLS] = {
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "SIP messages", "%u"},
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Keep-alives", "%u"},
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Findings", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Msgs a", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Msgs b", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes a", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes b", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Txns a", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Txns b", "%u"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "End", "%s"},
 };
 
 static void
@@ -51,9 +66,10 @@ row_for (stat_tap_table *table, guint conn_id)
         items[COL_INITIATOR].value.string_value = g_strdup ("");
         items[COL_CLASS].type = TABLE_ITEM_STRING;
         items[COL_CLASS].value.string_value = g_strdup ("");
-        items[COL_MESSAGES].type = TABLE_ITEM_UINT;
-        items[COL_KEEPALIVES].type = TABLE_ITEM_UINT;
-        items[COL_FINDINGS].type = TABLE_ITEM_UINT;
+        for (guint c = COL_MESSAGES; c < N_COLS; c++)
+            items[c].type = TABLE_ITEM_UINT;
+        items[COL_END].type = TABLE_ITEM_STRING;
+        items[COL_END].value.string_value = g_strdup ("");
         stat_tap_init_table_row (table, table->num_elements, N_COLS, items);
     }
     return table->elements[conn_id - 1];
@@ -68,7 +84,7 @@ set_string (stat_tap_table_item_type *cell, const char *value)
     cell->value.string_value = g_strdup (value);
 }
 
-/* Transport, initiator (NULL: unknown) and class of connection @conn_id's row. */
+/* Transport, initiator (NULL: unknown), class and facts of connection @conn_id's row. */
 static void
 describe (stat_tap_table_item_type *row, guint conn_id, ScTransport transport,
           const ScEndpoint *initiator)
@@ -76,8 +92,18 @@ describe (stat_tap_table_item_type *row, guint conn_id, ScTransport transport,
     char ep[SC_ENDPOINT_STRLEN];
     set_string (&row[COL_TRANSPORT], sc_transport_name (transport));
     set_string (&row[COL_INITIATOR], initiator ? sc_endpoint_format (initiator, ep) : "unknown");
-    const char *klass = sc_plugin_conn_class (conn_id);
-    set_string (&row[COL_CLASS], klass ? klass : "unknown");
+    const ScStoredConn *c = sc_plugin_conn (conn_id);
+    set_string (&row[COL_CLASS], c ? c->klass : "unknown");
+    if (!c)
+        return;
+    /* The end-of-connection facts (the table is filled on later passes, when they are known).
+     * A stat table cell is 32 bits: byte counts beyond 4 GiB saturate. */
+    const guint64 counts[] = {c->messages_from[0],     c->messages_from[1],
+                              c->bytes_from[0],        c->bytes_from[1],
+                              c->transactions_from[0], c->transactions_from[1]};
+    for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+        row[COL_MESSAGES_A + i].value.uint_value = (guint)MIN (counts[i], G_MAXUINT);
+    set_string (&row[COL_END], c->end_kind ? c->end_kind : "");
 }
 
 static tap_packet_status
@@ -126,7 +152,8 @@ static void
 free_item (stat_tap_table *table, guint row, guint column, stat_tap_table_item_type *field)
 {
     (void)table, (void)row;
-    if (column == COL_TRANSPORT || column == COL_INITIATOR || column == COL_CLASS)
+    if (column == COL_TRANSPORT || column == COL_INITIATOR || column == COL_CLASS ||
+        column == COL_END)
         g_free ((char *)field->value.string_value);
 }
 

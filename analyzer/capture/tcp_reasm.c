@@ -482,9 +482,10 @@ sc_tcp_segment (ScTcpTable *t, const ScIpPayload *ip)
         if (!c->closed) {
             c->closed = TRUE;
             c->closed_ts_us = ts;
-            sc_core_stream_close (dec->core, c->core, di == 0, (flags & TH_RST) != 0, frame, ts);
         }
         if (!d->fin_pending) {
+            /* Each side's first FIN or RST: the core tells closed from half-closed. */
+            sc_core_stream_close (dec->core, c->core, di == 0, (flags & TH_RST) != 0, frame, ts);
             d->fin_pending = TRUE;
             /* A RST ends the stream where it stands; a FIN after its payload. */
             d->fin_seq = (flags & TH_RST) ? d->next_seq : seq + (guint32)wire_plen;

@@ -214,6 +214,10 @@ conn_report (ScCore *core, ScConn *c)
         .messages = c->messages,
         .requests_from_a = c->requests_from_a,
         .requests_from_b = c->requests_from_b,
+        .messages_from = {c->messages_from[0], c->messages_from[1]},
+        .bytes_from = {c->bytes_from[0], c->bytes_from[1]},
+        .transactions_from = {c->transactions_from[0], c->transactions_from[1]},
+        .close_frame_from = {c->close_frame_from[0], c->close_frame_from[1]},
         .keepalives = c->keepalives,
         .closed = c->closed,
         .timed_out = c->timed_out,
@@ -228,6 +232,18 @@ conn_report (ScCore *core, ScConn *c)
     }
     if (core->sink.connection)
         core->sink.connection (&f, core->user);
+}
+
+const char *
+sc_conn_end_kind (const ScConnFacts *c)
+{
+    if (c->transport == SC_TRANSPORT_UDP)
+        return NULL;
+    if (!c->closed)
+        return "open";
+    if (c->reset)
+        return "reset";
+    return c->close_frame_from[0] && c->close_frame_from[1] ? "closed" : "half-closed";
 }
 
 ScCore *
@@ -388,13 +404,21 @@ sc_core_udp_flow (ScCore *core, const ScEndpoint *src, const ScEndpoint *dst, gu
 }
 
 void
-sc_conn_note_message (ScCore *core, ScConn *conn, const ScMsgEvent *ev, gboolean request,
+sc_conn_note_message (ScCore *core, ScConn *conn, const ScMsgEvent *ev, const ScSipMsg *msg,
                       gboolean from_a)
 {
+    gboolean request = msg->is_request;
     if (conn->id == 0)
         conn->id = ++core->next_conn_id;
     sc_conn_touch (conn, ev->frame, ev->ts_us);
     conn->messages++;
+    conn->messages_from[from_a ? 0 : 1]++;
+    /* A datagram counts whole; a stream message as framed (a front end may hand over a view
+     * that runs past it: Wireshark's item for the first of two messages in one segment). */
+    gsize body =
+        msg->content_length_valid ? MIN (msg->body_len, msg->content_length) : msg->body_len;
+    conn->bytes_from[from_a ? 0 : 1] +=
+        conn->transport == SC_TRANSPORT_UDP ? ev->wire_len : msg->header_len + body;
     if (request) {
         if (from_a)
             conn->requests_from_a++;
@@ -471,6 +495,8 @@ sc_core_stream_close (ScCore *core, ScConn *conn, gboolean from_a, gboolean rese
                       gint64 ts_us)
 {
     sc_core_advance_clock (core, ts_us);
+    if (!conn->close_frame_from[from_a ? 0 : 1])
+        conn->close_frame_from[from_a ? 0 : 1] = frame;
     if (conn->closed)
         return;
     conn->closed = TRUE;
@@ -497,7 +523,7 @@ void
 sc_core_stream_junk (ScCore *core, ScConn *conn, gboolean from_a, gsize len, guint32 frame,
                      gint64 ts_us, guint32 prev_frame)
 {
-    (void)from_a;
+    conn->bytes_from[from_a ? 0 : 1] += len;
     sc_core_advance_clock (core, ts_us);
     guint32 frames[] = {frame, prev_frame};
     sc_core_report (core, SC_RULE_FRAME_003, conn, ts_us, 2, frames,
@@ -547,6 +573,8 @@ on_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *con
         return;
     }
     txn = sc_txn_insert (core, core->key->str, msg, ev, conn);
+    if (!sc_sv_eq_ci (msg->method, "ACK"))
+        conn->transactions_from[from_a ? 0 : 1]++;
     sc_rules_via_request (core, msg, ev, conn, txn);
     sc_rules_prac_message (core, msg, ev, conn, txn);
     sc_rules_reuse_request (core, msg, ev, conn, from_a);
@@ -610,7 +638,7 @@ sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsiz
                        ? ev->conn
                        : sc_core_udp_flow (core, &ev->src, &ev->dst, ev->frame, ev->ts_us, TRUE);
     gboolean from_a = ev->conn ? ev->from_a : sc_endpoint_equal (&ev->src, &conn->a);
-    sc_conn_note_message (core, conn, ev, msg.is_request, from_a);
+    sc_conn_note_message (core, conn, ev, &msg, from_a);
     if (!ev->stream_cut) {
         conn->last_sip_ts_us = ev->ts_us;
         conn->last_sip_frame = ev->frame;

@@ -70,8 +70,14 @@ typedef struct {
     guint32 first_frame, last_frame;
     guint messages;
     guint requests_from_a, requests_from_b;
+    /* Per direction, [0] sent by a, [1] by b. */
+    guint messages_from[2];
+    guint64 bytes_from[2];       /* bytes of SIP messages, keep-alives and stray bytes (not
+                                    TCP/IP headers, not TCP retransmissions) */
+    guint transactions_from[2];  /* requests starting a transaction (not ACK) */
+    guint32 close_frame_from[2]; /* the side's first FIN or RST, 0 when none */
     guint keepalives;
-    gboolean closed;    /* FIN or RST seen */
+    gboolean closed;    /* FIN or RST seen (from either side) */
     gboolean timed_out; /* UDP: ended after udp_flow_idle_s of silence (or evicted), not by the
                            capture's end */
     gboolean reset;
@@ -79,6 +85,10 @@ typedef struct {
     const char *klass;       /* "uni-ephemeral", "bi-ephemeral", "persistent", "unknown" */
     const ScFlowFacts *flow; /* NULL when the flow had no keep-alive or outbound state */
 } ScConnFacts;
+
+/* How a stream connection ended, as far as the capture shows: "reset", "closed" (a FIN each
+ * way), "half-closed" (one side's FIN only) or "open"; NULL for a UDP flow. Static string. */
+const char *sc_conn_end_kind (const ScConnFacts *c);
 
 /* The RFC 5626 / 6223 state of a message's or keep-alive's flow at that moment. Strings valid
  * during the callback only. */

@@ -107,6 +107,13 @@ struct ScConn {
     gint64 max_idle_us; /* longest silence between two events seen on it */
     guint messages;
     guint requests_from_a, requests_from_b;
+    /* Per direction, [0] from a, [1] from b: SIP messages, bytes (messages, keep-alives and
+     * stray bytes), transactions started (requests other than ACK, retransmissions once), and
+     * the frame of the first FIN or RST (0: none). */
+    guint messages_from[2];
+    guint64 bytes_from[2];
+    guint transactions_from[2];
+    guint32 close_frame_from[2];
     guint keepalives;
     gboolean established; /* answered (SYN-ACK), or data seen both ways */
     gboolean closed, reset, closed_by_a;
@@ -263,7 +270,7 @@ void sc_conn_unref (ScConn *conn);
 /* Activity on @conn at @frame: last frame and time, longest silence so far. */
 void sc_conn_touch (ScConn *conn, guint32 frame, gint64 ts_us);
 /* Gives @conn an id if it has none and counts the message. */
-void sc_conn_note_message (ScCore *core, ScConn *conn, const ScMsgEvent *ev, gboolean request,
+void sc_conn_note_message (ScCore *core, ScConn *conn, const ScMsgEvent *ev, const ScSipMsg *msg,
                            gboolean from_a);
 
 /* TRUE when a captured failed attempt to @dst (refused, unreachable, or for streams a SYN

@@ -43,6 +43,7 @@ sc_core_stream_crlf (ScCore *core, ScConn *conn, gboolean from_a, gsize count, g
     }
     if (ka.counted)
         conn->keepalives++;
+    conn->bytes_from[me] += count;
     sc_conn_touch (conn, frame, ts_us);
     sc_ka_rules_keepalive (core, conn, me, &ka, ts_us, NULL);
     if (core->sink.keepalive) {
@@ -137,6 +138,7 @@ sc_core_udp_datagram (ScCore *core, guint32 frame, gint64 ts_us, const ScEndpoin
         stun_keepalive (c, me, ts_us, &stun, &ka, mapped);
     if (ka.counted)
         c->keepalives++;
+    c->bytes_from[me] += len;
     sc_conn_touch (c, frame, ts_us);
     sc_ka_rules_keepalive (core, c, me, &ka, ts_us,
                            is_stun && stun.has_mapped ? &stun.mapped : NULL);

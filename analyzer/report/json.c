@@ -40,6 +40,15 @@ json_text (GString *out, const char *s)
     json_string (out, valid);
 }
 
+/* A side's count pair: {"a": N, "b": N}. */
+static void
+per_side_json (GString *out, const char *name, guint64 from_a, guint64 from_b)
+{
+    g_string_append_printf (
+        out, ", \"%s\": {\"a\": %" G_GUINT64_FORMAT ", \"b\": %" G_GUINT64_FORMAT "}", name, from_a,
+        from_b);
+}
+
 static void
 connection_json (GString *out, const ScConnFacts *c)
 {
@@ -48,17 +57,26 @@ connection_json (GString *out, const ScConnFacts *c)
                             "{\"id\": %u, \"transport\": \"%s\", \"a\": \"%s\", \"b\": \"%s\", "
                             "\"initiator\": \"%s\", \"first_frame\": %u, \"last_frame\": %u, "
                             "\"class\": \"%s\", \"messages\": %u, \"keepalives\": %u, "
-                            "\"requests_from_a\": %u, \"requests_from_b\": %u, \"end\": ",
+                            "\"requests_from_a\": %u, \"requests_from_b\": %u",
                             c->id, sc_transport_name (c->transport), sc_endpoint_format (&c->a, a),
                             sc_endpoint_format (&c->b, b),
                             c->initiator == SC_INITIATOR_A ? "a" : "unknown", c->first_frame,
                             c->last_frame, c->klass, c->messages, c->keepalives, c->requests_from_a,
                             c->requests_from_b);
+    per_side_json (out, "messages_from", c->messages_from[0], c->messages_from[1]);
+    per_side_json (out, "bytes_from", c->bytes_from[0], c->bytes_from[1]);
+    per_side_json (out, "transactions_from", c->transactions_from[0], c->transactions_from[1]);
+    g_string_append (out, ", \"end\": ");
+    const char *kind = sc_conn_end_kind (c);
+    if (!kind) {
+        g_string_append (out, "null}");
+        return;
+    }
+    g_string_append_printf (out, "{\"kind\": \"%s\"", kind);
     if (c->closed)
-        g_string_append_printf (out, "{\"kind\": \"%s\", \"frame\": %u}}",
-                                c->reset ? "reset" : "closed", c->close_frame);
-    else
-        g_string_append (out, c->transport == SC_TRANSPORT_UDP ? "null}" : "{\"kind\": \"open\"}}");
+        g_string_append_printf (out, ", \"frame\": %u, \"by\": \"%s\"", c->close_frame,
+                                c->close_frame_from[0] == c->close_frame ? "a" : "b");
+    g_string_append (out, "}}");
 }
 
 static void

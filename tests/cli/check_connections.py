@@ -10,8 +10,26 @@ audit, samples = sys.argv[1], sys.argv[2]
 # sample → {connection id: {field: value}}
 WANT = {
     # SYN seen, closed by FIN, requests both ways (REGISTER/BYE from a, INVITE from b).
+    # Messages: a sent REGISTER 13, 180 23, 200 24, BYE 29; b sent 200 15, INVITE 21 and its
+    # retransmission 28, 405 30. Transactions: a REGISTER and BYE, b the INVITE. Bytes: tshark's
+    # tcp.len per direction (1637 from a, 1893 from b). FIN from a (34), then from b.
     "lab/tcp-nat.pcap": {1: {"initiator": "a", "class": "bi-ephemeral", "a": "198.18.0.2:40509",
-                             "end": {"kind": "closed", "frame": 34}}},
+                             "messages_from": {"a": 4, "b": 4},
+                             "transactions_from": {"a": 2, "b": 1},
+                             "bytes_from": {"a": 1637, "b": 1893},
+                             "end": {"kind": "closed", "frame": 34, "by": "a"}}},
+    # The NATed UA's REGISTER (282 bytes by tcp.len) against the proxy's 200, INVITE, OPTIONS
+    # and MESSAGE (1226): three transactions started backwards; no FIN. The second connection:
+    # REGISTER (400) against 200 and INVITE (702).
+    "synthetic/reuse002-ok.pcap": {
+        1: {"messages_from": {"a": 1, "b": 4}, "transactions_from": {"a": 1, "b": 3},
+            "bytes_from": {"a": 282, "b": 1226}, "end": {"kind": "open"}},
+        2: {"messages_from": {"a": 1, "b": 2}, "transactions_from": {"a": 1, "b": 1},
+            "bytes_from": {"a": 400, "b": 702}}},
+    # The UAS sends 486 and FIN (6); the UA never closes its side: half-closed.
+    "synthetic/conn004-fire.pcap": {1: {"end": {"kind": "half-closed", "frame": 6, "by": "b"}}},
+    # FIN from the proxy (7), then from the UA (8): closed, by b first.
+    "synthetic/conn004-ok.pcap": {1: {"end": {"kind": "closed", "frame": 7, "by": "b"}}},
     # No handshake in the capture: initiator and class unknown.
     "synthetic/tcp-midstream.pcap": {1: {"initiator": "unknown", "class": "unknown",
                                          "end": {"kind": "open"}}},
@@ -19,7 +37,8 @@ WANT = {
     "synthetic/tcp-crlf-keepalive.pcap": {1: {"class": "persistent", "keepalives": 5,
                                               "messages": 2}},
     # Requests only from the initiator, closed: uni-ephemeral; reset by the UA in frame 5.
-    "synthetic/sym005-fire.pcap": {1: {"class": "uni-ephemeral", "end": {"kind": "reset", "frame": 5}}},
+    "synthetic/sym005-fire.pcap": {1: {"class": "uni-ephemeral",
+                                       "end": {"kind": "reset", "frame": 5, "by": "a"}}},
 }
 # sample → {connection id: {flow field: value}} (the "flows" array, keyed by connection).
 WANT_FLOWS = {

@@ -88,24 +88,28 @@ def main():
                     cap, sorted(audit_set - plugin_set), sorted(plugin_set - audit_set)))
                 continue
             # The connection table (tshark -z sipconn,conns) against the audit's connections:
-            # id, transport, initiator, class, SIP messages, keep-alives and findings per connection.
+            # id, transport, initiator, class, SIP messages, keep-alives and findings per
+            # connection, then messages, bytes and transactions from each side, and the end.
             z = as_nobody(["tshark", "-2", "-o", "tcp.reassemble_out_of_order:TRUE", "-q", "-r", readable, "-z", "sipconn,conns"], env)
             rows = set()
             for line in z.stdout.splitlines():
-                m = re.match(r"^(\d+) \|(\w*) \|(\S*) \|([\w-]*) \|(\d+) \|(\d+) \|(\d+) \|",
-                             line)
+                m = re.match(r"^(\d+) \|(\w*) \|(\S*) \|([\w-]*) \|(\d+) \|(\d+) \|(\d+) \|"
+                             r"(\d+) \|(\d+) \|(\d+) \|(\d+) \|(\d+) \|(\d+) \|([\w-]*) \|", line)
                 if m:
-                    rows.add((int(m.group(1)), m.group(2), m.group(3), m.group(4), int(m.group(5)),
-                              int(m.group(6)), int(m.group(7))))
+                    rows.add((int(m.group(1)), m.group(2), m.group(3), m.group(4)) +
+                             tuple(int(m.group(i)) for i in range(5, 14)) + (m.group(14),))
             per_conn = collections.Counter(f["connection"] for f in doc["files"][0]["findings"])
             want = set()
             for c in doc["files"][0]["connections"]:
                 initiator = c["a"] if c["initiator"] == "a" else "unknown"
                 want.add((c["id"], c["transport"], initiator, c["class"], c["messages"],
-                          c["keepalives"], per_conn[c["id"]]))
-            if "messages" in ignored:
-                rows = {r[:4] + r[5:] for r in rows}
-                want = {w[:4] + w[5:] for w in want}
+                          c["keepalives"], per_conn[c["id"]]) +
+                         tuple(c[k][side] for k in ("messages_from", "bytes_from",
+                                                    "transactions_from") for side in "ab") +
+                         ((c["end"] or {}).get("kind", ""),))
+            if "messages" in ignored:  # message counts (total, each side) and transactions
+                rows = {r[:4] + r[5:7] + r[9:11] + r[13:] for r in rows}
+                want = {w[:4] + w[5:7] + w[9:11] + w[13:] for w in want}
             if rows != want:
                 failures += 1
                 print("%s: connections differ: audit only %s, plugin only %s" % (

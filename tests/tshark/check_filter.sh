@@ -23,6 +23,12 @@ expect "backward requests on the UA's connection (real TCP: INVITE and its retra
 expect "connection transport and initiator (real TCP)" "tcp	198.18.0.2:40509" -2 -r "$samples/lab/tcp-nat.pcap" -Y 'frame.number == 13' -T fields -e sipconn.conn.transport -e sipconn.conn.initiator
 # tcp-nat: handshake seen, closed by FIN, requests from both sides (REGISTER/BYE, INVITE).
 expect "connection class (draft-jain, as observed)" "bi-ephemeral" -2 -r "$samples/lab/tcp-nat.pcap" -Y 'frame.number == 13' -T fields -e sipconn.conn.class
+# Connection facts (tcp-nat, hand counts and tshark's tcp.len sums: see check_connections.py).
+expect "messages, bytes and transactions from each side, and the end (real TCP)" "4,4,1637,1893,2,1,closed" -2 -r "$samples/lab/tcp-nat.pcap" -Y 'frame.number == 13' -T fields -E separator=, -e sipconn.conn.messages_a -e sipconn.conn.messages_b -e sipconn.conn.bytes_a -e sipconn.conn.bytes_b -e sipconn.conn.transactions_a -e sipconn.conn.transactions_b -e sipconn.conn.end
+# conn004-fire: the UAS answers 486 (5) and closes (6); the UA never sends its FIN.
+expect "half-closed connection" "4 5" -2 -r "$samples/synthetic/conn004-fire.pcap" -Y 'sipconn.conn.end == "half-closed"' -T fields -e frame.number
+# REUSE-002 (reuse002-fire: INVITE 6 and OPTIONS 7 sent backwards to 10.0.0.5, the SYN is 1).
+expect "REUSE-002 filter and its SYN" "6,1 7,1" -2 -r "$samples/synthetic/reuse002-fire.pcap" -Y 'sipconn.rule == "REUSE-002"' -T fields -E separator=, -e frame.number -e sipconn.related
 # CRLF keep-alives (tcp-crlf-keepalive: pings 6 8 10 every 30 s, pongs 7 and 9, a stray CRLF 11).
 expect "keep-alive kinds" "6,crlf-ping 7,crlf-pong 8,crlf-ping 9,crlf-pong 10,crlf-ping 11,crlf-unsolicited" -2 -r "$samples/synthetic/tcp-crlf-keepalive.pcap" -Y sipconn.ka -T fields -E separator=, -e frame.number -e sipconn.ka
 expect "ping intervals" "30.000000000 30.000000000" -2 -r "$samples/synthetic/tcp-crlf-keepalive.pcap" -Y sipconn.ka.interval -T fields -e sipconn.ka.interval
