@@ -161,11 +161,23 @@ on_connection (const ScConnFacts *c, gpointer user)
 {
     (void)user;
     ScStoredConn *s = wmem_new (wmem_file_scope (), ScStoredConn);
-    *s = (ScStoredConn){.klass = c->klass, .end_kind = sc_conn_end_kind (c)};
+    *s = (ScStoredConn){.klass = c->klass, .end_kind = sc_conn_end_kind (c), .tls = NULL};
     for (guint i = 0; i < 2; i++) {
         s->messages_from[i] = c->messages_from[i];
         s->bytes_from[i] = c->bytes_from[i];
         s->transactions_from[i] = c->transactions_from[i];
+    }
+    if (c->tls) {
+        ScStoredTls *t = wmem_new (wmem_file_scope (), ScStoredTls);
+        *t = (ScStoredTls){.version = c->tls->version,
+                           .offered_version = c->tls->offered_version,
+                           .server_name = wmem_strdup (wmem_file_scope (), c->tls->server_name),
+                           .resumed = c->tls->resumed,
+                           .certificate_requested = c->tls->certificate_requested,
+                           .client_certificate = c->tls->client_certificate,
+                           .opaque_records_from = {c->tls->opaque_records_from[0],
+                                                   c->tls->opaque_records_from[1]}};
+        s->tls = t;
     }
     if (c->id >= conns->len)
         g_ptr_array_set_size (conns, MAX (c->id + 1, conns->len * 2));
@@ -245,11 +257,24 @@ sc_plugin_tcp_conn (guint32 stream, const ScEndpoint *a, const ScEndpoint *b, Sc
     if (!r) {
         r = g_new0 (ScTcpRef, 1);
         r->a = *a;
+        r->initiator_known = initiator == SC_INITIATOR_A;
         r->conn = sc_core_stream_open (core, SC_TRANSPORT_TCP, a, b, initiator, frame, ts_us);
         g_hash_table_insert (tcp_conns, GUINT_TO_POINTER (stream), r);
     }
     *from_a = sc_endpoint_equal (src, &r->a);
     return r;
+}
+
+void
+sc_plugin_note_tls (guint32 frame, const ScTcpRef *ref)
+{
+    guint id = sc_core_conn_id (ref->conn);
+    ScFrameNotes *n = id ? notes_for (frame) : NULL;
+    if (!n || n->tls)
+        return;
+    n->tls = wmem_new (wmem_file_scope (), ScStoredTlsFrame);
+    *n->tls = (ScStoredTlsFrame){
+        .conn_id = id, .initiator_known = ref->initiator_known, .initiator = ref->a};
 }
 
 void
@@ -338,6 +363,62 @@ draw_conn_facts (proto_tree *ct, tvbuff_t *tvb, const ScStoredConn *c)
     }
 }
 
+/* The TLS handshake facts, under the connection. */
+static void
+draw_tls_facts (proto_tree *ct, tvbuff_t *tvb, const ScStoredTls *t)
+{
+    proto_item *it = proto_tree_add_string (ct, hf_sipconn_tls_version, tvb, 0, 0,
+                                            t->version ? t->version : "unknown");
+    proto_item_set_generated (it);
+    proto_tree *tt = proto_item_add_subtree (it, ett_sipconn_tls);
+    const struct {
+        int *hf;
+        const char *value;
+    } strings[] = {
+        {&hf_sipconn_tls_offered_version, t->offered_version},
+        {&hf_sipconn_tls_server_name, t->server_name},
+        {&hf_sipconn_tls_cert_requested, t->certificate_requested < 0    ? "not evaluable"
+                                         : t->certificate_requested == 1 ? "yes"
+                                                                         : "no"},
+        {&hf_sipconn_tls_client_cert,
+         t->client_certificate ? t->client_certificate : "not evaluable"},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (strings); i++) {
+        if (!strings[i].value)
+            continue;
+        it = proto_tree_add_string (tt, *strings[i].hf, tvb, 0, 0, strings[i].value);
+        proto_item_set_generated (it);
+    }
+    it = proto_tree_add_boolean (tt, hf_sipconn_tls_resumed, tvb, 0, 0, t->resumed);
+    proto_item_set_generated (it);
+    it = proto_tree_add_uint64 (tt, hf_sipconn_tls_opaque_a, tvb, 0, 0, t->opaque_records_from[0]);
+    proto_item_set_generated (it);
+    it = proto_tree_add_uint64 (tt, hf_sipconn_tls_opaque_b, tvb, 0, 0, t->opaque_records_from[1]);
+    proto_item_set_generated (it);
+}
+
+/* sipconn.conn and its subtree: transport, initiator (NULL: unknown), then the facts known
+ * once the connection ended. */
+static void
+draw_conn (proto_tree *st, tvbuff_t *tvb, guint conn_id, ScTransport transport,
+           const ScEndpoint *initiator)
+{
+    proto_item *it = proto_tree_add_uint (st, hf_sipconn_conn, tvb, 0, 0, conn_id);
+    proto_item_set_generated (it);
+    proto_tree *ct = proto_item_add_subtree (it, ett_sipconn_conn);
+    it = proto_tree_add_string (ct, hf_sipconn_conn_transport, tvb, 0, 0,
+                                sc_transport_name (transport));
+    proto_item_set_generated (it);
+    char ep[SC_ENDPOINT_STRLEN];
+    it = proto_tree_add_string (ct, hf_sipconn_conn_initiator, tvb, 0, 0,
+                                initiator ? sc_endpoint_format (initiator, ep) : "unknown");
+    proto_item_set_generated (it);
+    const ScStoredConn *c = sc_plugin_conn (conn_id);
+    draw_conn_facts (ct, tvb, c);
+    if (c && c->tls)
+        draw_tls_facts (ct, tvb, c->tls);
+}
+
 void
 sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
@@ -350,18 +431,8 @@ sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         const ScStoredMessage *m = sc_plugin_notes_message (n, i);
         if (i == 0)
             append_message_summary (top, m);
-        proto_item *it = proto_tree_add_uint (st, hf_sipconn_conn, tvb, 0, 0, m->conn_id);
-        proto_item_set_generated (it);
-        proto_tree *ct = proto_item_add_subtree (it, ett_sipconn_conn);
-        it = proto_tree_add_string (ct, hf_sipconn_conn_transport, tvb, 0, 0,
-                                    sc_transport_name (m->transport));
-        proto_item_set_generated (it);
-        char initiator[SC_ENDPOINT_STRLEN];
-        it = proto_tree_add_string (
-            ct, hf_sipconn_conn_initiator, tvb, 0, 0,
-            m->initiator_known ? sc_endpoint_format (&m->initiator, initiator) : "unknown");
-        proto_item_set_generated (it);
-        draw_conn_facts (ct, tvb, sc_plugin_conn (m->conn_id));
+        draw_conn (st, tvb, m->conn_id, m->transport, m->initiator_known ? &m->initiator : NULL);
+        proto_item *it;
         if (m->direction_known) {
             it = proto_tree_add_string (st, hf_sipconn_direction, tvb, 0, 0,
                                         m->backward ? "backward" : "forward");
@@ -381,6 +452,12 @@ sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             it = proto_tree_add_string (st, hf_sipconn_expected_dest, tvb, 0, 0, m->expected_dest);
             proto_item_set_generated (it);
         }
+    }
+    if (n->tls) {
+        if (n->n_messages == 0)
+            proto_item_append_text (top, ": TLS on connection %u", n->tls->conn_id);
+        draw_conn (st, tvb, n->tls->conn_id, SC_TRANSPORT_TLS,
+                   n->tls->initiator_known ? &n->tls->initiator : NULL);
     }
     if (n->keepalive) {
         const ScStoredKeepalive *k = n->keepalive;

@@ -109,6 +109,45 @@ feed_icmp (packet_info *pinfo, proto_tree *tree, gint64 ts_us)
     return TRUE; /* any ICMP: no SIP to take from it */
 }
 
+/* TLS on a stream, as Wireshark dissected it: each record's type (TLS 1.3 protected records
+ * show an opaque type), and the bytes of each handshake message it could read (the type field
+ * starts it; its 24-bit length follows). */
+static void
+feed_tls (proto_tree *tree, ScTcpRef *ref, gboolean from_a, guint32 frame, gint64 ts_us)
+{
+    ScCore *core = sc_plugin_core ();
+    const int record_fields[] = {sc_ws_fields.tls_content_type, sc_ws_fields.tls_opaque_type};
+    for (guint f = 0; f < G_N_ELEMENTS (record_fields); f++) {
+        GPtrArray *a =
+            record_fields[f] > 0 ? proto_get_finfo_ptr_array (tree, record_fields[f]) : NULL;
+        for (guint i = 0; a && i < a->len; i++) {
+            field_info *fi = a->pdata[i];
+            /* The type is the record header's first byte; its length is at offset 3. */
+            if (!fi->ds_tvb || tvb_captured_length_remaining (fi->ds_tvb, fi->start) < 5)
+                continue;
+            ref->tls = TRUE;
+            sc_core_tls_record (core, ref->conn, from_a, (guint8)fvalue_get_uinteger (&fi->value),
+                                5 + (gsize)tvb_get_ntohs (fi->ds_tvb, fi->start + 3), frame, ts_us);
+        }
+    }
+    GPtrArray *hs = sc_ws_fields.tls_handshake_type > 0
+                        ? proto_get_finfo_ptr_array (tree, sc_ws_fields.tls_handshake_type)
+                        : NULL;
+    for (guint i = 0; hs && i < hs->len; i++) {
+        field_info *fi = hs->pdata[i];
+        gint avail = fi->ds_tvb ? tvb_captured_length_remaining (fi->ds_tvb, fi->start) : 0;
+        if (avail < 4)
+            continue;
+        const guint8 *h = tvb_get_ptr (fi->ds_tvb, fi->start, 4);
+        gsize len = 4 + ((gsize)h[1] << 16 | (gsize)h[2] << 8 | h[3]);
+        if (len > (gsize)avail)
+            continue;
+        ref->tls = TRUE;
+        sc_core_tls_handshake (core, ref->conn, from_a,
+                               tvb_get_ptr (fi->ds_tvb, fi->start, (gint)len), len, frame, ts_us);
+    }
+}
+
 void
 sc_plugin_feed (packet_info *pinfo, proto_tree *tree)
 {
@@ -142,6 +181,13 @@ sc_plugin_feed (packet_info *pinfo, proto_tree *tree)
         if ((flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
             sc_core_stream_established (core, conn);
     }
+    if (ref) {
+        feed_tls (tree, ref, from_a, pinfo->num, ts_us);
+        if (ref->tls)
+            sc_plugin_note_tls (pinfo->num, ref);
+    }
+    if (ref && ref->tls)
+        transport = SC_TRANSPORT_TLS;
     ScStreamSide *side = ref ? &ref->side[from_a ? 0 : 1] : NULL;
     if (side && has_field (tree, sc_ws_fields.tcp_lost_segment)) {
         /* Bytes were lost: as the audit's framer, judge no framing until the next message, and

@@ -26,6 +26,11 @@ int hf_sipconn_direction = -1, hf_sipconn_response_request = -1, hf_sipconn_expe
 int hf_sipconn_rule = -1, hf_sipconn_related = -1;
 int hf_sipconn_flow = -1, hf_sipconn_flow_instance = -1, hf_sipconn_flow_reg_id = -1,
     hf_sipconn_flow_token = -1, hf_sipconn_flow_timer = -1, hf_sipconn_keep = -1;
+int hf_sipconn_tls_version = -1, hf_sipconn_tls_offered_version = -1,
+    hf_sipconn_tls_server_name = -1, hf_sipconn_tls_resumed = -1,
+    hf_sipconn_tls_cert_requested = -1, hf_sipconn_tls_client_cert = -1,
+    hf_sipconn_tls_opaque_a = -1, hf_sipconn_tls_opaque_b = -1;
+gint ett_sipconn_tls = -1;
 int hf_sipconn_ka = -1, hf_sipconn_ka_interval = -1, hf_sipconn_ka_pong_latency = -1,
     hf_sipconn_ka_ping = -1, hf_sipconn_ka_mapped = -1, hf_sipconn_ka_retransmission = -1;
 gint ett_sipconn = -1, ett_sipconn_conn = -1, ett_sipconn_finding = -1, ett_sipconn_flow = -1;
@@ -118,6 +123,32 @@ proto_register_sipconn (void)
         {&hf_sipconn_conn_end,
          {"End", "sipconn.conn.end", FT_STRING, BASE_NONE, NULL, 0,
           "open, closed (a FIN each way), half-closed (one side's FIN) or reset", HFILL}},
+        {&hf_sipconn_tls_version,
+         {"TLS version", "sipconn.tls.version", FT_STRING, BASE_NONE, NULL, 0,
+          "Negotiated in the ServerHello (unknown when it was not captured)", HFILL}},
+        {&hf_sipconn_tls_offered_version,
+         {"Offered", "sipconn.tls.offered_version", FT_STRING, BASE_NONE, NULL, 0,
+          "The highest version of the ClientHello", HFILL}},
+        {&hf_sipconn_tls_server_name,
+         {"Server name", "sipconn.tls.server_name", FT_STRING, BASE_NONE, NULL, 0,
+          "SNI of the ClientHello", HFILL}},
+        {&hf_sipconn_tls_resumed,
+         {"Resumed", "sipconn.tls.resumed", FT_BOOLEAN, BASE_NONE, NULL, 0,
+          "The ServerHello resumed the ClientHello's session (abbreviated handshake)", HFILL}},
+        {&hf_sipconn_tls_cert_requested,
+         {"Client certificate requested", "sipconn.tls.cert_requested", FT_STRING, BASE_NONE, NULL,
+          0, "yes, no, or not evaluable (TLS 1.3 without keys, resumed, not captured)", HFILL}},
+        {&hf_sipconn_tls_client_cert,
+         {"Client certificate", "sipconn.tls.client_cert", FT_STRING, BASE_NONE, NULL, 0,
+          "sent, empty, none, or not evaluable: mutual authentication, which RFC 5923 "
+          "aliasing depends on (§9.2)",
+          HFILL}},
+        {&hf_sipconn_tls_opaque_a,
+         {"Opaque records from the initiator", "sipconn.tls.opaque_a", FT_UINT64, BASE_DEC, NULL, 0,
+          "Records not readable without keys (application data, encrypted handshake)", HFILL}},
+        {&hf_sipconn_tls_opaque_b,
+         {"Opaque records from the acceptor", "sipconn.tls.opaque_b", FT_UINT64, BASE_DEC, NULL, 0,
+          "Records not readable without keys (application data, encrypted handshake)", HFILL}},
         {&hf_sipconn_direction,
          {"Direction", "sipconn.direction", FT_STRING, BASE_NONE, NULL, 0,
           "forward (sent by the initiator) or backward", HFILL}},
@@ -177,7 +208,8 @@ proto_register_sipconn (void)
          {"Related frame", "sipconn.related", FT_FRAMENUM, BASE_NONE, NULL, 0,
           "Another frame the finding cites", HFILL}},
     };
-    static gint *ett[] = {&ett_sipconn, &ett_sipconn_conn, &ett_sipconn_finding, &ett_sipconn_flow};
+    static gint *ett[] = {&ett_sipconn, &ett_sipconn_conn, &ett_sipconn_finding, &ett_sipconn_flow,
+                          &ett_sipconn_tls};
 
     proto_sipconn = proto_register_protocol ("SIP connection analysis", "sipconn", "sipconn");
     proto_register_field_array (proto_sipconn, hf, G_N_ELEMENTS (hf));
@@ -256,6 +288,9 @@ proto_reg_handoff_sipconn (void)
     sc_ws_fields.tcp_lost_segment = proto_registrar_get_id_byname ("tcp.analysis.lost_segment");
     sc_ws_fields.icmp_type = proto_registrar_get_id_byname ("icmp.type");
     sc_ws_fields.icmpv6_type = proto_registrar_get_id_byname ("icmpv6.type");
+    sc_ws_fields.tls_content_type = proto_registrar_get_id_byname ("tls.record.content_type");
+    sc_ws_fields.tls_opaque_type = proto_registrar_get_id_byname ("tls.record.opaque_type");
+    sc_ws_fields.tls_handshake_type = proto_registrar_get_id_byname ("tls.handshake.type");
     GArray *wanted = g_array_new (FALSE, FALSE, sizeof (int));
     const int *all = &sc_ws_fields.sip;
     for (guint i = 0; i < sizeof sc_ws_fields / sizeof (int); i++)

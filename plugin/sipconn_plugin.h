@@ -21,6 +21,10 @@ extern int hf_sipconn_direction, hf_sipconn_response_request, hf_sipconn_expecte
 extern int hf_sipconn_rule, hf_sipconn_related;
 extern int hf_sipconn_flow, hf_sipconn_flow_instance, hf_sipconn_flow_reg_id, hf_sipconn_flow_token,
     hf_sipconn_flow_timer, hf_sipconn_keep;
+extern int hf_sipconn_tls_version, hf_sipconn_tls_offered_version, hf_sipconn_tls_server_name,
+    hf_sipconn_tls_resumed, hf_sipconn_tls_cert_requested, hf_sipconn_tls_client_cert,
+    hf_sipconn_tls_opaque_a, hf_sipconn_tls_opaque_b;
+extern gint ett_sipconn_tls;
 extern int hf_sipconn_ka, hf_sipconn_ka_interval, hf_sipconn_ka_pong_latency, hf_sipconn_ka_ping,
     hf_sipconn_ka_mapped, hf_sipconn_ka_retransmission;
 extern gint ett_sipconn, ett_sipconn_conn, ett_sipconn_finding, ett_sipconn_flow;
@@ -29,7 +33,7 @@ extern expert_field ei_sipconn[SC_RULE_COUNT];
 /* Foreign fields read from the tree, resolved at handoff. */
 typedef struct {
     int sip, udp_payload, tcp_stream, tcp_flags, tcp_payload, tcp_segment_data, tcp_lost_segment,
-        icmp_type, icmpv6_type;
+        icmp_type, icmpv6_type, tls_content_type, tls_opaque_type, tls_handshake_type;
 } ScForeignFields;
 extern ScForeignFields sc_ws_fields;
 
@@ -39,6 +43,16 @@ extern guint sc_pref_t1_ms, sc_pref_udp_max_sip_bytes, sc_pref_udp_flow_idle_s,
     sc_pref_default_stun_interval_s, sc_pref_default_crlf_interval_s;
 extern range_t *sc_pref_sip_ports;
 
+/* A TLS connection's handshake facts (file scope). */
+typedef struct {
+    const char *version, *offered_version; /* static strings of the core, nullable */
+    char *server_name;                     /* file scope, nullable */
+    gboolean resumed;
+    int certificate_requested;      /* 1, 0, -1 not evaluable */
+    const char *client_certificate; /* static, NULL when not evaluable */
+    guint64 opaque_records_from[2];
+} ScStoredTls;
+
 /* A connection's facts as the core gave them when it ended (file scope). */
 typedef struct {
     const char *klass;    /* static strings of the core */
@@ -46,7 +60,15 @@ typedef struct {
     guint messages_from[2];
     guint64 bytes_from[2];
     guint transactions_from[2];
+    const ScStoredTls *tls; /* nullable */
 } ScStoredConn;
+
+/* A frame that carried TLS records of a SIP connection. */
+typedef struct {
+    guint conn_id;
+    gboolean initiator_known;
+    ScEndpoint initiator;
+} ScStoredTlsFrame;
 
 /* What the first pass stored for one frame (file scope memory). */
 typedef struct {
@@ -93,6 +115,7 @@ typedef struct {
 
 typedef struct {
     ScStoredKeepalive *keepalive; /* file scope, nullable */
+    ScStoredTlsFrame *tls;        /* file scope, nullable */
     wmem_array_t *findings;       /* ScStoredFinding; NULL when the frame has none */
     guint n_messages;
     ScStoredMessage first; /* most frames carry one message at most */
@@ -119,7 +142,9 @@ typedef struct {
 typedef struct {
     ScConn *conn; /* owned by the core until released */
     ScEndpoint a;
-    ScStreamSide side[2]; /* [0]: sent by a, [1]: sent by b */
+    ScStreamSide side[2];     /* [0]: sent by a, [1]: sent by b */
+    gboolean tls;             /* TLS records were seen on it */
+    gboolean initiator_known; /* @a sent the bare SYN */
 } ScTcpRef;
 
 /* annotate.c: per-capture-file state (created by the init routine, freed by cleanup). */
@@ -128,6 +153,9 @@ void sc_plugin_state_cleanup (void);
 ScCore *sc_plugin_core (void);
 /* Returns: (transfer none): TCP stream @stream, created on first sight with @a as endpoint a;
  * *from_a tells whether @src is endpoint a. */
+/* Notes that frame @frame carried TLS records of @ref's connection (when it is a SIP one). */
+void sc_plugin_note_tls (guint32 frame, const ScTcpRef *ref);
+
 ScTcpRef *sc_plugin_tcp_conn (guint32 stream, const ScEndpoint *a, const ScEndpoint *b,
                               ScInitiator initiator, guint32 frame, gint64 ts_us, gboolean *from_a,
                               const ScEndpoint *src);

@@ -122,6 +122,9 @@ on_packet (void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *d
         describe (row, m->conn_id, m->transport, m->initiator_known ? &m->initiator : NULL);
         row[COL_MESSAGES].value.uint_value++;
     }
+    if (n->tls) /* a TLS connection may show nothing else (no keys) */
+        describe (row_for (table, n->tls->conn_id), n->tls->conn_id, SC_TRANSPORT_TLS,
+                  n->tls->initiator_known ? &n->tls->initiator : NULL);
     const ScStoredKeepalive *k = n->keepalive;
     if (k && k->conn_id) {
         /* A flow may carry keep-alives only (a capture that starts mid-flow). */

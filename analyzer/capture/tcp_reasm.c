@@ -9,6 +9,7 @@
 #include "reader.h"
 #include "sip_msg.h"
 #include "stream_framer.h"
+#include "tls_records.h"
 
 #include <string.h>
 
@@ -54,6 +55,7 @@ typedef struct {
     gboolean framing;
     gboolean data_seen;
     ScFramer framer;
+    ScTlsRecords tls; /* when the stream is TLS */
 } ScTcpDir;
 
 struct ScTcpConn {
@@ -89,6 +91,7 @@ dir_clear (ScTcpTable *t, ScTcpDir *d)
     t->ooo_total -= d->ooo_bytes;
     d->ooo_bytes = 0;
     sc_framer_clear (&d->framer);
+    sc_tls_records_clear (&d->tls);
 }
 
 static void
@@ -176,7 +179,12 @@ static void
 ordered_bytes (ScTcpDir *d, const guint8 *p, gsize len, guint32 frame, gint64 ts_us)
 {
     ScTcpConn *c = d->conn;
-    if (c->kind == KIND_OTHER || c->kind == KIND_TLS || len == 0)
+    if (c->kind == KIND_TLS) {
+        sc_tls_records_feed (&d->tls, c->table->dec->core, c->core, d->index == 0, p, len, frame,
+                             ts_us);
+        return;
+    }
+    if (c->kind == KIND_OTHER || len == 0)
         return;
     if (!d->framing) {
         gsize i = 0;
@@ -191,6 +199,8 @@ ordered_bytes (ScTcpDir *d, const guint8 *p, gsize len, guint32 frame, gint64 ts
         } else if (c->kind == KIND_UNKNOWN && looks_like_tls (p + i, len - i)) {
             c->kind = KIND_TLS;
             sc_core_stream_set_transport (c->table->dec->core, c->core, SC_TRANSPORT_TLS);
+            sc_tls_records_feed (&d->tls, c->table->dec->core, c->core, d->index == 0, p + i,
+                                 len - i, frame, ts_us);
             return;
         } else if (d->started_mid || c->kind == KIND_SIP) {
             /* Mid-message: look for the next start line without judging what precedes it. */
@@ -250,6 +260,7 @@ skip_gap (ScTcpTable *t, ScTcpDir *d)
         sc_framer_gap (&d->framer);
     else
         d->started_mid = TRUE;
+    sc_tls_records_gap (&d->tls);
     drain (t, d, s->frame, s->ts_us);
 }
 
@@ -474,6 +485,7 @@ sc_tcp_segment (ScTcpTable *t, const ScIpPayload *ip)
                 sc_framer_gap (&d->framer);
             else
                 d->started_mid = TRUE;
+            sc_tls_records_gap (&d->tls);
             drain (t, d, frame, ts);
         }
     }

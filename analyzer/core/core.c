@@ -1,6 +1,7 @@
 /* core.c — event entry points: connections and UDP flows, message dispatch to the rules,
  * finding reports and end-of-capture settlement. */
 #include "core_private.h"
+#include "tls.h"
 
 #include <string.h>
 
@@ -81,6 +82,7 @@ sc_conn_unref (ScConn *conn)
 {
     if (conn && --conn->refcount == 0) {
         g_free (conn->stun);
+        sc_tls_state_free (conn->tls);
         g_free (conn->opener_sent_by);
         sc_flow_free (conn->flow);
         g_free (conn);
@@ -229,6 +231,22 @@ conn_report (ScCore *core, ScConn *c)
     if (c->flow && (c->flow->instance || c->keepalives || c->flow->mappings)) {
         flow_facts (core, c, &ff);
         f.flow = &ff;
+    }
+    ScTlsFacts tf;
+    if (c->tls) {
+        const ScTlsState *t = c->tls;
+        tf = (ScTlsFacts){
+            .version = sc_tls_version_name (t->version),
+            .offered_version = sc_tls_version_name (t->offered_version),
+            .server_name = t->server_name,
+            .client_hello_frame = t->client_hello_frame,
+            .server_hello_frame = t->server_hello_frame,
+            .resumed = t->resumed,
+            .certificate_requested = sc_tls_state_cert_requested (t),
+            .client_certificate = sc_tls_state_client_cert (t),
+            .opaque_records_from = {t->opaque_records[0], t->opaque_records[1]},
+        };
+        f.tls = &tf;
     }
     if (core->sink.connection)
         core->sink.connection (&f, core->user);
@@ -425,6 +443,12 @@ sc_conn_note_message (ScCore *core, ScConn *conn, const ScMsgEvent *ev, const Sc
         else
             conn->requests_from_b++;
     }
+}
+
+guint
+sc_core_conn_id (const ScConn *conn)
+{
+    return conn ? conn->id : 0;
 }
 
 ScConn *

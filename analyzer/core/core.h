@@ -60,6 +60,21 @@ typedef struct {
     guint n_mappings;
 } ScFlowFacts;
 
+/* What a TLS connection's handshake showed in clear. Strings are static or valid during the
+ * callback only. */
+typedef struct {
+    const char *version;         /* negotiated ("TLS 1.2"), NULL when no ServerHello was seen */
+    const char *offered_version; /* the ClientHello's highest, NULL when none was seen */
+    const char *server_name;     /* SNI, NULL when absent */
+    guint32 client_hello_frame, server_hello_frame; /* 0 when not seen */
+    gboolean resumed;               /* the ServerHello resumed the ClientHello's session */
+    int certificate_requested;      /* CertificateRequest: 1 seen, 0 not sent, -1 not evaluable
+                                       (TLS 1.3 without keys, resumed, handshake not captured) */
+    const char *client_certificate; /* "sent", "empty", "none", NULL when not evaluable */
+    guint64 opaque_records_from[2]; /* records the capture cannot read into (application data,
+                                       encrypted handshake), [0] sent by a, [1] by b */
+} ScTlsFacts;
+
 /* Facts about one connection or UDP flow, given once when it ends (closed and released by the
  * front end, expired, or at sc_core_finish). Strings are valid during the callback only. */
 typedef struct {
@@ -84,6 +99,7 @@ typedef struct {
     guint32 close_frame;
     const char *klass;       /* "uni-ephemeral", "bi-ephemeral", "persistent", "unknown" */
     const ScFlowFacts *flow; /* NULL when the flow had no keep-alive or outbound state */
+    const ScTlsFacts *tls;   /* NULL when the stream carried no TLS */
 } ScConnFacts;
 
 /* How a stream connection ended, as far as the capture shows: "reset", "closed" (a FIN each
@@ -169,6 +185,9 @@ typedef struct {
 ScCore *sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user);
 void sc_core_free (ScCore *core);
 
+/* The id @conn is listed under (the JSON's connections[].id), 0 while it is not a SIP one. */
+guint sc_core_conn_id (const ScConn *conn);
+
 /* A TCP connection (or TLS over it) seen for the first time. @a is the SYN sender when
  * @initiator is SC_INITIATOR_A, otherwise the sender of the first segment seen.
  * Returns: (transfer none): the connection, owned by the core until sc_core_stream_release(). */
@@ -188,6 +207,17 @@ void sc_core_stream_established (ScCore *core, ScConn *conn);
  * so a response sent elsewhere afterwards is not judged (SYM-001, SYM-003, SYM-005). */
 void sc_core_destination_failed (ScCore *core, ScTransport transport, const ScEndpoint *dst,
                                  guint32 frame, gint64 ts_us);
+
+/* A TLS handshake message read in clear on @conn (type, 24-bit length and body: @len bytes,
+ * borrowed), sent by a (@from_a) or b. Marks the stream as TLS. */
+void sc_core_tls_handshake (ScCore *core, ScConn *conn, gboolean from_a, const guint8 *msg,
+                            gsize len, guint32 frame, gint64 ts_us);
+
+/* A TLS record of @content_type (RFC 8446 §5.1), @len bytes with its header, on @conn: the
+ * core counts its bytes, the records the capture cannot read into, and each side's
+ * ChangeCipherSpec. Marks the stream as TLS. */
+void sc_core_tls_record (ScCore *core, ScConn *conn, gboolean from_a, guint8 content_type,
+                         gsize len, guint32 frame, gint64 ts_us);
 
 /* The stream switched to TLS (first bytes were a TLS record). */
 void sc_core_stream_set_transport (ScCore *core, ScConn *conn, ScTransport transport);

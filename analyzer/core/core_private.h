@@ -96,6 +96,20 @@ typedef struct {
     gboolean is_invite, awaiting_ack;
 } ScOpenTxn;
 
+/* What a stream's TLS handshake showed in clear (tls_state.c). Frames 0: not seen. */
+typedef struct {
+    int client; /* the ClientHello's sender: 0 = a, 1 = b; -1 before one */
+    guint32 client_hello_frame, server_hello_frame, cert_request_frame, server_done_frame;
+    guint32 client_cert_frame, ccs_frame[2];
+    guint16 offered_version, version;
+    guint8 client_session_id[32];
+    guint8 client_session_id_len;
+    gboolean resumed;
+    gboolean client_cert_empty;
+    char *server_name; /* (owned) SNI, NULL */
+    guint64 opaque_records[2];
+} ScTlsState;
+
 struct ScConn {
     guint refcount; /* the front end (streams) or the flow table (UDP), plus txns */
     guint id;       /* 0 until it carries SIP */
@@ -141,6 +155,7 @@ struct ScConn {
     char *opener_sent_by;   /* the opener's first request's top Via sent-by (owned), NULL */
     gint64 last_sip_ts_us;  /* the newest SIP message on it */
     ScStunState *stun;      /* UDP flows that carried STUN; NULL otherwise (owned) */
+    ScTlsState *tls;        /* streams that carried TLS; NULL otherwise (owned) */
     ScFlow *flow;           /* RFC 5626 / 6223 state; NULL until needed (owned) */
     /* UDP: the latest mapped address a 2xx REGISTER's top Via gave (KA-003's first evidence),
      * kept here until the flow has state of its own. Frame 0: none. */
@@ -368,6 +383,13 @@ typedef struct {
     guint run;      /* consecutive short-lived connections so far */
     guint32 syn[2]; /* SYN frames of the two before the next one ([1] the latest) */
 } ScChurn;
+
+/* TLS state (tls_state.c). */
+void sc_tls_state_free (ScTlsState *tls);
+/* Certificate request and client certificate as far as the handshake shows them: requested
+ * 1/0, -1 not evaluable; client certificate "sent", "empty", "none" or NULL (not evaluable). */
+int sc_tls_state_cert_requested (const ScTlsState *tls);
+const char *sc_tls_state_client_cert (const ScTlsState *tls);
 
 /* Connection reuse (rules_reuse.c): a new request. */
 void sc_rules_reuse_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn,

@@ -49,6 +49,33 @@ per_side_json (GString *out, const char *name, guint64 from_a, guint64 from_b)
         from_b);
 }
 
+static void json_nullable (GString *out, const char *s);
+
+/* "tls": the handshake as seen in clear; null where it cannot be told. */
+static void
+tls_json (GString *out, const ScTlsFacts *t)
+{
+    g_string_append (out, ", \"tls\": {\"version\": ");
+    json_nullable (out, t->version);
+    g_string_append (out, ", \"offered_version\": ");
+    json_nullable (out, t->offered_version);
+    g_string_append (out, ", \"server_name\": ");
+    json_nullable (out, t->server_name);
+    g_string_append_printf (out,
+                            ", \"client_hello_frame\": %u, \"server_hello_frame\": %u, "
+                            "\"resumed\": %s, \"certificate_requested\": %s, "
+                            "\"client_certificate\": ",
+                            t->client_hello_frame, t->server_hello_frame,
+                            t->resumed ? "true" : "false",
+                            t->certificate_requested < 0    ? "null"
+                            : t->certificate_requested == 1 ? "true"
+                                                            : "false");
+    json_nullable (out, t->client_certificate);
+    per_side_json (out, "opaque_records_from", t->opaque_records_from[0],
+                   t->opaque_records_from[1]);
+    g_string_append (out, "}");
+}
+
 static void
 connection_json (GString *out, const ScConnFacts *c)
 {
@@ -66,6 +93,8 @@ connection_json (GString *out, const ScConnFacts *c)
     per_side_json (out, "messages_from", c->messages_from[0], c->messages_from[1]);
     per_side_json (out, "bytes_from", c->bytes_from[0], c->bytes_from[1]);
     per_side_json (out, "transactions_from", c->transactions_from[0], c->transactions_from[1]);
+    if (c->tls)
+        tls_json (out, c->tls);
     g_string_append (out, ", \"end\": ");
     const char *kind = sc_conn_end_kind (c);
     if (!kind) {

@@ -21,6 +21,17 @@ flow_clear (gpointer p)
         g_array_unref (f->mappings);
 }
 
+/* A stored connection owns its copy of the TLS facts (and their server name). */
+static void
+connection_clear (gpointer p)
+{
+    ScConnFacts *c = p;
+    if (c->tls) {
+        g_free ((char *)c->tls->server_name);
+        g_free ((ScTlsFacts *)c->tls);
+    }
+}
+
 static void
 file_free (gpointer p)
 {
@@ -57,6 +68,7 @@ sc_report_add_file (ScReport *report, const char *path)
     f->path = g_strdup (path);
     f->errors = g_ptr_array_new_with_free_func (g_free);
     f->connections = g_array_new (FALSE, TRUE, sizeof (ScConnFacts));
+    g_array_set_clear_func (f->connections, connection_clear);
     f->flows = g_array_new (FALSE, TRUE, sizeof (ScReportFlow));
     g_array_set_clear_func (f->flows, flow_clear);
     f->findings = g_array_new (FALSE, TRUE, sizeof (ScReportFinding));
@@ -86,6 +98,11 @@ on_connection (const ScConnFacts *conn, gpointer user)
     ScFileReport *f = user;
     ScConnFacts copy = *conn;
     copy.flow = NULL; /* valid during the callback only: copied below */
+    if (conn->tls) {
+        ScTlsFacts *tls = g_memdup2 (conn->tls, sizeof *tls);
+        tls->server_name = g_strdup (conn->tls->server_name);
+        copy.tls = tls;
+    }
     g_array_append_val (f->connections, copy);
     const ScFlowFacts *ff = conn->flow;
     if (!ff)

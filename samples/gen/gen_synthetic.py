@@ -1086,6 +1086,103 @@ def _(n):
                                 "in@example.com"))
 
 
+# --- TLS handshakes (structure only: no real keys, nothing to decrypt) ----------------------
+
+def tls_record(ctype, body):
+    return struct.pack("!BHH", ctype, 0x0303, len(body)) + body
+
+
+def tls_hs(htype, body):
+    return struct.pack("!B", htype) + struct.pack("!I", len(body))[1:] + body
+
+
+def tls_ext(etype, body):
+    return struct.pack("!HH", etype, len(body)) + body
+
+
+def client_hello(sni=None, versions=None, session_id=b""):
+    exts = b""
+    if sni:
+        name = sni.encode()
+        entry = b"\x00" + struct.pack("!H", len(name)) + name
+        exts += tls_ext(0, struct.pack("!H", len(entry)) + entry)
+    if versions:
+        lst = b"".join(struct.pack("!H", v) for v in versions)
+        exts += tls_ext(43, bytes([len(lst)]) + lst)
+    body = (struct.pack("!H", 0x0303) + bytes(range(32)) + bytes([len(session_id)]) + session_id +
+            struct.pack("!HHH", 4, 0xc02f, 0x1301) + b"\x01\x00" + struct.pack("!H", len(exts)) +
+            exts)
+    return tls_hs(1, body)
+
+
+def server_hello(version=None, session_id=b""):
+    exts = tls_ext(43, struct.pack("!H", version)) if version else b""
+    body = (struct.pack("!H", 0x0303) + bytes(range(32, 64)) + bytes([len(session_id)]) +
+            session_id + struct.pack("!H", 0xc02f if not version else 0x1301) + b"\x00" +
+            struct.pack("!H", len(exts)) + exts)
+    return tls_hs(2, body)
+
+
+def certificate(n_certs):
+    cert = b"\x30\x03\x02\x01\x01"  # a token DER SEQUENCE: only the list's structure matters
+    certs = b"".join(struct.pack("!I", len(cert))[1:] + cert for _ in range(n_certs))
+    return tls_hs(11, struct.pack("!I", len(certs))[1:] + certs)
+
+
+def certificate_request():
+    # TLS 1.2 (RFC 5246 §7.4.4): types, signature algorithms, no CA names.
+    return tls_hs(13, b"\x01\x01" + struct.pack("!HH", 2, 0x0401) + struct.pack("!H", 0))
+
+
+def tls12_connection(n, ua, server, sni="proxy.example.com", ask_cert=True, client_certs=1,
+                     session_id=b"", resume=False):
+    """A TLS 1.2 connection: handshake (full, or abbreviated when @resume), a few records of
+    application data each way, and FIN from the client."""
+    c = Tcp(n, ua, server, isn_a=1000 + ua[1], isn_b=7000)
+    c.handshake()
+    c.send(ua, tls_record(22, client_hello(sni, session_id=session_id)))
+    if resume:
+        c.send(server, tls_record(22, server_hello(session_id=session_id)) +
+               tls_record(20, b"\x01") + tls_record(22, bytes(40)))
+        c.send(ua, tls_record(20, b"\x01") + tls_record(22, bytes(40)))
+    else:
+        flight = server_hello(session_id=session_id) + certificate(2)
+        if ask_cert:
+            flight += certificate_request()
+        flight += tls_hs(14, b"")
+        c.send(server, tls_record(22, flight))
+        mine = (certificate(client_certs) if ask_cert else b"") + tls_hs(16, bytes(33))
+        c.send(ua, tls_record(22, mine) + tls_record(20, b"\x01") + tls_record(22, bytes(40)))
+        c.send(server, tls_record(20, b"\x01") + tls_record(22, bytes(40)))
+    c.send(ua, tls_record(23, bytes(300)))
+    c.send(server, tls_record(23, bytes(200)) + tls_record(23, bytes(20)))
+    c.fin(ua)
+    c.fin(server)
+
+
+@case("tls-handshakes")
+def _(n):
+    # Five TLS connections to a proxy's 5061, read in clear up to the ChangeCipherSpecs:
+    # 1 mutual TLS 1.2 (CertificateRequest, the client sends two certificates);
+    # 2 TLS 1.2 without CertificateRequest; 3 TLS 1.2, asked, the client's Certificate is empty;
+    # 4 a resumed TLS 1.2 session (abbreviated handshake: nothing about certificates);
+    # 5 TLS 1.3 (supported_versions): everything after the ServerHello is encrypted.
+    tls_server = ("192.0.2.1", 5061)
+    tls12_connection(n, ("203.0.113.5", 50401), tls_server)
+    tls12_connection(n, ("203.0.113.5", 50402), tls_server, sni=None, ask_cert=False)
+    tls12_connection(n, ("203.0.113.5", 50403), tls_server, client_certs=0)
+    tls12_connection(n, ("203.0.113.5", 50404), tls_server, session_id=bytes(range(1, 33)),
+                     resume=True)
+    ua = ("203.0.113.5", 50405)
+    c = Tcp(n, ua, tls_server, isn_a=9000, isn_b=9500)
+    c.handshake()
+    c.send(ua, tls_record(22, client_hello("proxy.example.com", versions=[0x1a1a, 0x0304, 0x0303],
+                                           session_id=bytes(32))))
+    c.send(tls_server, tls_record(22, server_hello(0x0304, session_id=bytes(32))) +
+           tls_record(20, b"\x01") + tls_record(23, bytes(900)) + tls_record(23, bytes(60)))
+    c.send(ua, tls_record(20, b"\x01") + tls_record(23, bytes(60)) + tls_record(23, bytes(400)))
+
+
 @case("tcp-midstream")
 def _(n):
     # The capture starts in the middle of a connection: no SYN, initiator unknown, the first

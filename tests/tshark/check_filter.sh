@@ -29,6 +29,11 @@ expect "messages, bytes and transactions from each side, and the end (real TCP)"
 expect "half-closed connection" "4 5" -2 -r "$samples/synthetic/conn004-fire.pcap" -Y 'sipconn.conn.end == "half-closed"' -T fields -e frame.number
 # REUSE-002 (reuse002-fire: INVITE 6 and OPTIONS 7 sent backwards to 10.0.0.5, the SYN is 1).
 expect "REUSE-002 filter and its SYN" "6,1 7,1" -2 -r "$samples/synthetic/reuse002-fire.pcap" -Y 'sipconn.rule == "REUSE-002"' -T fields -E separator=, -e frame.number -e sipconn.related
+# TLS handshake facts (tls-handshakes: connection 3, frames 26-33, was asked for a client
+# certificate and sent an empty one; connection 5 negotiated TLS 1.3 in 48, its certificates
+# encrypted).
+expect "TLS client certificate empty" "26 27 28 29 30 31 32 33" -2 -r "$samples/synthetic/tls-handshakes.pcap" -Y 'sipconn.tls.client_cert == "empty"' -T fields -e frame.number
+expect "TLS 1.3: certificates not evaluable, SNI" "not evaluable,not evaluable,proxy.example.com,2,2" -2 -r "$samples/synthetic/tls-handshakes.pcap" -Y 'frame.number == 48' -T fields -E separator=, -e sipconn.tls.cert_requested -e sipconn.tls.client_cert -e sipconn.tls.server_name -e sipconn.tls.opaque_a -e sipconn.tls.opaque_b
 # CRLF keep-alives (tcp-crlf-keepalive: pings 6 8 10 every 30 s, pongs 7 and 9, a stray CRLF 11).
 expect "keep-alive kinds" "6,crlf-ping 7,crlf-pong 8,crlf-ping 9,crlf-pong 10,crlf-ping 11,crlf-unsolicited" -2 -r "$samples/synthetic/tcp-crlf-keepalive.pcap" -Y sipconn.ka -T fields -E separator=, -e frame.number -e sipconn.ka
 expect "ping intervals" "30.000000000 30.000000000" -2 -r "$samples/synthetic/tcp-crlf-keepalive.pcap" -Y sipconn.ka.interval -T fields -e sipconn.ka.interval
