@@ -1,7 +1,9 @@
 /* rules_reuse.c — connection reuse (RFC 5923, RFC 3261 §18). REUSE-001: `alias` offered outside
  * TLS, where RFC 5923 defines no aliasing and servers that honour it alias an unauthenticated
  * connection. REUSE-002: a request sent backwards over a connection to a next hop other than
- * the connection's far end, with neither alias nor an outbound flow to make that legitimate. */
+ * the connection's far end, with neither alias nor an outbound flow to make that legitimate.
+ * On an aliased TLS connection: REUSE-003, the handshake shows no client certificate (RFC 5923
+ * §9.2 voids the alias); REUSE-004, the next hop is not the alias entry (§8.2). */
 #include "core_private.h"
 
 #include <string.h>
@@ -58,14 +60,51 @@ note_forward_request (const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn)
     }
 }
 
+/* A backwards request to @hop (not the far end) on an aliased TLS connection. */
+static void
+reuse_aliased (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn,
+               const ScEndpoint *hop)
+{
+    char to[SC_ENDPOINT_STRLEN];
+    sc_endpoint_format (hop, to);
+    int method_len = (int)MIN (msg->method.len, 32);
+    const ScTlsState *t = conn->tls;
+    const char *client_cert = t ? sc_tls_state_client_cert (t) : NULL;
+    /* Judged only on a handshake that shows the answer: not resumed, not TLS 1.3 unread. */
+    if (client_cert && strcmp (client_cert, "sent") != 0) {
+        guint32 frames[] = {ev->frame, t->server_hello_frame, conn->alias_frame};
+        sc_core_report (core, SC_RULE_REUSE_003, conn, ev->ts_us, G_N_ELEMENTS (frames), frames,
+                        "%.*s for %s reuses a connection aliased by a client that presented no "
+                        "certificate (%s): RFC 5923 §9.2 makes such an alias void",
+                        method_len, msg->method.p, to,
+                        sc_tls_state_cert_requested (t) == 0 ? "none was requested"
+                        : strcmp (client_cert, "empty") == 0 ? "its Certificate was empty"
+                                                             : "none was sent");
+    }
+    /* The alias entry (§8.2): the initiator's address, the aliasing Via's port or 5061. */
+    ScEndpoint entry = conn->a;
+    entry.port = conn->alias_port ? conn->alias_port : SC_SIPS_DEFAULT_PORT;
+    if (!sc_endpoint_equal (hop, &entry)) {
+        char e[SC_ENDPOINT_STRLEN];
+        guint32 frames[] = {ev->frame, conn->alias_frame};
+        sc_core_report (core, SC_RULE_REUSE_004, conn, ev->ts_us, G_N_ELEMENTS (frames), frames,
+                        "%.*s for %s sent over a connection aliased for %s only (RFC 5923 §8.2)",
+                        method_len, msg->method.p, to, sc_endpoint_format (&entry, e));
+    }
+}
+
 static void
 reuse_002 (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn)
 {
-    if (conn->outbound_offered || (conn->transport == SC_TRANSPORT_TLS && conn->aliased))
-        return; /* an RFC 5626 flow; an aliased TLS connection is REUSE-003/004's to judge */
+    if (conn->outbound_offered)
+        return; /* an RFC 5626 flow */
     ScEndpoint hop;
     if (!next_hop (msg, &hop) || sc_endpoint_equal (&hop, &conn->a))
         return; /* not evaluable, or where the request would have gone anyway */
+    if (conn->transport == SC_TRANSPORT_TLS && conn->aliased) {
+        reuse_aliased (core, msg, ev, conn, &hop); /* RFC 5923's own case */
+        return;
+    }
     char to[SC_ENDPOINT_STRLEN], far[SC_ENDPOINT_STRLEN];
     guint32 frames[] = {ev->frame, conn->first_frame};
     sc_core_report (core, SC_RULE_REUSE_002, conn, ev->ts_us, G_N_ELEMENTS (frames), frames,
