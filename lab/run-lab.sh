@@ -114,6 +114,48 @@ outbound() {
   finish "$name" "$ua"
 }
 
+# tls NAME VERIFY(yes|no) CLIENT_CERT(yes|no): Kamailio with a TLS listener (self-signed
+# certificates made here), asking for a client certificate when VERIFY is yes; the Python TLS
+# UA (lab/tls_ua.py) behind the NAT registers over TLS 1.2 with alias, with or without a
+# client certificate, and takes a call routed back over its connection. The UA's TLS key log
+# is kept beside the captures (NAME.keys).
+tls() {
+  local name=$1 verify=$2 client_cert=$3 dir=/tmp/sipconn-lab-tls
+  rm -rf "$dir" && mkdir -p "$dir"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=sipconn lab CA" \
+    -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
+  for who in server client; do
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=$who.lab.example" -keyout "$dir/$who.key" \
+      -out "$dir/$who.csr" 2>/dev/null
+    openssl x509 -req -in "$dir/$who.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+      -CAcreateserial -days 30 -out "$dir/$who.pem" 2>/dev/null
+  done
+  cat >"$dir/tls.cfg" <<EOF
+[server:default]
+method = TLSv1.2+
+verify_certificate = $verify
+require_certificate = no
+private_key = $dir/server.key
+certificate = $dir/server.pem
+ca_list = $dir/ca.pem
+
+[client:default]
+verify_certificate = no
+require_certificate = no
+EOF
+  start "$name" TLS
+  local certs=()
+  [ "$client_cert" = yes ] && certs=("$dir/client.pem" "$dir/client.key")
+  ip netns exec sc-ua python3 "$here/tls_ua.py" 198.18.0.1 198.19.0.10 14 "$work/$name.keys" \
+    "${certs[@]}" >"$work/ua-$name.log" 2>&1 &
+  local ua=$!
+  pids+=($ua)
+  sleep 2
+  call "$name"
+  finish "$name" "$ua"
+  cp "$work/$name.keys" "$out/$name.keys"
+}
+
 if [ $# -gt 1 ]; then
   shift
   for s in "$@"; do
@@ -125,6 +167,8 @@ if [ $# -gt 1 ]; then
       outbound-udp) outbound outbound-udp udp 9,9,15,9 call ;;
       outbound-tcp-late) outbound outbound-tcp-late tcp 9,9,15,9 nocall ;;
       outbound-udp-late) outbound outbound-udp-late udp 9,9,15,9 nocall ;;
+      tls-alias) tls tls-alias no no ;;
+      tls-alias-cert) tls tls-alias-cert yes yes ;;
     esac
   done
 else
@@ -135,4 +179,6 @@ else
   outbound outbound-udp udp 9,9,15,9 call
   outbound outbound-tcp-late tcp 9,9,15,9 nocall
   outbound outbound-udp-late udp 9,9,15,9 nocall
+  tls tls-alias no no
+  tls tls-alias-cert yes yes
 fi

@@ -63,6 +63,18 @@ WANT = {
                     "server_hello_frame": 48, "resumed": False, "certificate_requested": None,
                     "client_certificate": None, "opaque_records_from": {"a": 2, "b": 2}}},
     },
+    # Real TLS 1.2 from the lab, proxy side (tshark's listing: ClientHello 14, ServerHello,
+    # Certificate, ServerKeyExchange and ServerHelloDone in 16, no CertificateRequest).
+    "lab/tls-alias.pcap": {1: {"transport": "tls", "initiator": "a", "a": "198.18.0.2:40039",
+                               "tls": {"version": "TLS 1.2", "server_name": "proxy.lab.example",
+                                       "client_hello_frame": 14, "server_hello_frame": 16,
+                                       "resumed": False, "certificate_requested": False,
+                                       "client_certificate": "none"}}},
+    # ... and with a CertificateRequest (15) answered by a 708-byte certificate list (17).
+    "lab/tls-alias-cert.pcap": {1: {"transport": "tls",
+                                    "tls": {"client_hello_frame": 13, "server_hello_frame": 15,
+                                            "certificate_requested": True,
+                                            "client_certificate": "sent"}}},
 }
 # sample → {connection id: {flow field: value}} (the "flows" array, keyed by connection).
 WANT_FLOWS = {

@@ -34,6 +34,12 @@ expect "REUSE-002 filter and its SYN" "6,1 7,1" -2 -r "$samples/synthetic/reuse0
 # encrypted).
 expect "TLS client certificate empty" "26 27 28 29 30 31 32 33" -2 -r "$samples/synthetic/tls-handshakes.pcap" -Y 'sipconn.tls.client_cert == "empty"' -T fields -e frame.number
 expect "TLS 1.3: certificates not evaluable, SNI" "not evaluable,not evaluable,proxy.example.com,2,2" -2 -r "$samples/synthetic/tls-handshakes.pcap" -Y 'frame.number == 48' -T fields -E separator=, -e sipconn.tls.cert_requested -e sipconn.tls.client_cert -e sipconn.tls.server_name -e sipconn.tls.opaque_a -e sipconn.tls.opaque_b
+# Real TLS with the UA's key log: Wireshark reads the SIP, the plugin judges the alias
+# (tls-alias: no CertificateRequest, REGISTER with alias in 20, INVITE back to the private
+# Contact in 26; tls-alias-cert: mutual TLS, REGISTER in 19). ServerHello: 16.
+expect "REUSE-003 and REUSE-004 with the keys (real TLS)" "26,PRAC-002,REUSE-003,REUSE-004,16,20,20" -2 -o "tls.keylog_file:$samples/lab/tls-alias.keys" -r "$samples/lab/tls-alias.pcap" -Y 'sipconn.rule' -T fields -E separator=, -e frame.number -e sipconn.rule -e sipconn.related
+expect "mutual TLS: REUSE-004, no REUSE-003 (real TLS)" "26,PRAC-002,REUSE-004,19" -2 -o "tls.keylog_file:$samples/lab/tls-alias-cert.keys" -r "$samples/lab/tls-alias-cert.pcap" -Y 'sipconn.rule contains "REUSE"' -T fields -E separator=, -e frame.number -e sipconn.rule -e sipconn.related
+expect "without keys: no SIP, no finding (real TLS)" "" -2 -r "$samples/lab/tls-alias.pcap" -Y 'sipconn.rule' -T fields -e frame.number
 # CRLF keep-alives (tcp-crlf-keepalive: pings 6 8 10 every 30 s, pongs 7 and 9, a stray CRLF 11).
 expect "keep-alive kinds" "6,crlf-ping 7,crlf-pong 8,crlf-ping 9,crlf-pong 10,crlf-ping 11,crlf-unsolicited" -2 -r "$samples/synthetic/tcp-crlf-keepalive.pcap" -Y sipconn.ka -T fields -E separator=, -e frame.number -e sipconn.ka
 expect "ping intervals" "30.000000000 30.000000000" -2 -r "$samples/synthetic/tcp-crlf-keepalive.pcap" -Y sipconn.ka.interval -T fields -e sipconn.ka.interval

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""A UA over TLS 1.2 for the lab: opens a TLS connection to the proxy's 5061, registers with
+`alias` in its Via (RFC 5923 §5), answers the INVITE and BYE that come back over the connection
+with 200, and stops after SECONDS. With CERT and KEY it presents a client certificate when the
+server asks for one. The session keys go to KEYLOG (NSS key log format) so that the SIP inside
+can be read with Wireshark's tls.keylog_file.
+
+    tls_ua.py SERVER_IP LOCAL_IP SECONDS KEYLOG [CERT KEY]
+
+TLS 1.2 is forced: its CertificateRequest and client Certificate are visible without keys."""
+import os
+import select
+import socket
+import ssl
+import sys
+import time
+
+server, local, seconds, keylog = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
+cert = sys.argv[5:7]
+
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE  # the lab's server certificate is self-signed
+ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+ctx.keylog_filename = keylog
+if cert:
+    ctx.load_cert_chain(cert[0], cert[1])
+raw = socket.create_connection((server, 5061), source_address=(local, 0))
+sock = ctx.wrap_socket(raw, server_hostname="proxy.lab.example")
+
+
+def register():
+    msg = ("REGISTER sip:%s SIP/2.0\r\n"
+           "Via: SIP/2.0/TLS %s:5061;branch=z9hG4bK-tls%d;alias\r\n"
+           "Max-Forwards: 70\r\n"
+           "From: <sip:alice@%s>;tag=ua1\r\n"
+           "To: <sip:alice@%s>\r\n"
+           "Call-ID: tls-%d@%s\r\n"
+           "CSeq: 1 REGISTER\r\n"
+           "Contact: <sip:alice@%s:5061;transport=tls>\r\n"
+           "Expires: 600\r\n"
+           "Content-Length: 0\r\n\r\n") % (server, local, os.getpid(), server, server,
+                                           os.getpid(), local, local)
+    sock.send(msg.encode())
+
+
+def answer_requests(data):
+    """200 to each INVITE or BYE in @data, echoing the headers a response carries (RFC 3261
+    §8.2.6.2)."""
+    for msg in data.split(b"\r\n\r\n"):
+        msg = msg.lstrip(b"\r\n")
+        if not (msg.startswith(b"INVITE ") or msg.startswith(b"BYE ")):
+            continue
+        names = (b"via", b"record-route", b"from", b"to", b"call-id", b"cseq")
+        keep = [l for l in msg.split(b"\r\n")[1:] if l.split(b":")[0].strip().lower() in names]
+        keep = [l + b";tag=ua200" if l.lower().startswith(b"to:") and b"tag=" not in l else l
+                for l in keep]
+        contact = "Contact: <sip:alice@%s:5061;transport=tls>\r\n" % local
+        sock.send(b"SIP/2.0 200 OK\r\n" + b"\r\n".join(keep) + b"\r\n" + contact.encode() +
+                  b"Content-Length: 0\r\n\r\n")
+
+
+register()
+end = time.time() + seconds
+while time.time() < end:
+    r, _, _ = select.select([sock], [], [], max(0.0, end - time.time()))
+    if r:
+        data = sock.recv(65535)
+        if not data:
+            break
+        answer_requests(data)
+sock.close()
