@@ -14,6 +14,8 @@ import struct
 import sys
 import time
 
+import lab_sip
+
 transport, server, local = sys.argv[1], sys.argv[2], sys.argv[3]
 gaps = [float(g) for g in sys.argv[4].split(",")]
 INSTANCE = "<urn:uuid:5a3b1c2d-0000-4000-8000-00000000a11c>"
@@ -54,19 +56,9 @@ def keepalive(k):
 
 
 def answer_requests(data):
-    """200 to each INVITE or BYE in @data (one or more messages), echoing the headers a
-    response carries (RFC 3261 §8.2.6.2)."""
-    for msg in data.split(b"\r\n\r\n"):
-        msg = msg.lstrip(b"\r\n")
-        if not (msg.startswith(b"INVITE ") or msg.startswith(b"BYE ")):
-            continue
-        names = (b"via", b"record-route", b"from", b"to", b"call-id", b"cseq")
-        keep = [l for l in msg.split(b"\r\n")[1:] if l.split(b":")[0].strip().lower() in names]
-        keep = [l + b";tag=ua200" if l.lower().startswith(b"to:") and b"tag=" not in l else l
-                for l in keep]
-        contact = ("Contact: <sip:alice@%s:%d;transport=%s;ob>\r\n" % (local, lport, transport))
-        sock.send(b"SIP/2.0 200 OK\r\n" + b"\r\n".join(keep) + b"\r\n" + contact.encode() +
-                  b"Content-Length: 0\r\n\r\n")
+    contact = "Contact: <sip:alice@%s:%d;transport=%s;ob>" % (local, lport, transport)
+    for response in lab_sip.answers(data, contact):
+        sock.send(response)
 
 
 def pump(seconds):

@@ -15,6 +15,8 @@ import ssl
 import sys
 import time
 
+import lab_sip
+
 server, local, seconds, keylog = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
 cert = sys.argv[5:7]
 
@@ -45,19 +47,8 @@ def register():
 
 
 def answer_requests(data):
-    """200 to each INVITE or BYE in @data, echoing the headers a response carries (RFC 3261
-    §8.2.6.2)."""
-    for msg in data.split(b"\r\n\r\n"):
-        msg = msg.lstrip(b"\r\n")
-        if not (msg.startswith(b"INVITE ") or msg.startswith(b"BYE ")):
-            continue
-        names = (b"via", b"record-route", b"from", b"to", b"call-id", b"cseq")
-        keep = [l for l in msg.split(b"\r\n")[1:] if l.split(b":")[0].strip().lower() in names]
-        keep = [l + b";tag=ua200" if l.lower().startswith(b"to:") and b"tag=" not in l else l
-                for l in keep]
-        contact = "Contact: <sip:alice@%s:5061;transport=tls>\r\n" % local
-        sock.send(b"SIP/2.0 200 OK\r\n" + b"\r\n".join(keep) + b"\r\n" + contact.encode() +
-                  b"Content-Length: 0\r\n\r\n")
+    for response in lab_sip.answers(data, "Contact: <sip:alice@%s:5061;transport=tls>" % local):
+        sock.send(response)
 
 
 register()
