@@ -83,6 +83,7 @@ sc_conn_unref (ScConn *conn)
     if (conn && --conn->refcount == 0) {
         g_free (conn->stun);
         sc_tls_state_free (conn->tls);
+        g_free (conn->open);
         g_free (conn->opener_sent_by);
         sc_flow_free (conn->flow);
         g_free (conn);

@@ -148,7 +148,8 @@ struct ScConn {
     guint32 alias_frame;
     guint16 alias_port; /* 0 when the Via had no port */
     gboolean outbound_offered;
-    ScOpenTxn open[SC_CONN_OPEN_TXNS]; /* streams: transactions still owed something */
+    ScOpenTxn *open; /* streams: transactions still owed something, SC_CONN_OPEN_TXNS of them
+                        at most (owned; allocated at the first, so UDP flows go without) */
     guint n_open;
     guint transactions;     /* requests other than ACK, either way (CONN-003) */
     guint32 last_sip_frame; /* the newest SIP message on it (CONN-001 cites it) */

@@ -54,6 +54,8 @@ sc_rules_conn_request (ScConn *conn, const ScSipMsg *msg, const ScMsgEvent *ev)
             }
         return;
     }
+    if (!conn->open)
+        conn->open = g_new (ScOpenTxn, SC_CONN_OPEN_TXNS);
     if (conn->n_open == SC_CONN_OPEN_TXNS)
         drop (conn, &conn->open[0]);
     ScOpenTxn *t = &conn->open[conn->n_open++];
