@@ -72,8 +72,12 @@ reuse_aliased (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *
     const char *client_cert = t ? sc_tls_state_client_cert (t) : NULL;
     /* Judged only on a handshake that shows the answer: not resumed, not TLS 1.3 unread. */
     if (client_cert && strcmp (client_cert, "sent") != 0) {
-        guint32 frames[] = {ev->frame, t->server_hello_frame, conn->alias_frame};
-        sc_core_report (core, SC_RULE_REUSE_003, conn, ev->ts_us, G_N_ELEMENTS (frames), frames,
+        /* The ServerHello is cited when captured (a client Certificate alone can tell). */
+        guint32 frames[3] = {ev->frame, t->server_hello_frame, conn->alias_frame};
+        guint n = 3;
+        if (!t->server_hello_frame)
+            frames[1] = frames[2], n = 2;
+        sc_core_report (core, SC_RULE_REUSE_003, conn, ev->ts_us, n, frames,
                         "%.*s for %s reuses a connection aliased by a client that presented no "
                         "certificate (%s): RFC 5923 §9.2 makes such an alias void",
                         method_len, msg->method.p, to,
