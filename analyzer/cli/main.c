@@ -119,8 +119,11 @@ audit_file (const char *path, const ScConfig *cfg, ScFileReport *f)
     gint64 last_ts = 0;
     while (sc_pcap_source_next (src, &pkt, &error)) {
         sc_decoder_packet (dec, &pkt);
+        if (!f->first_ts_us)
+            f->first_ts_us = pkt.ts_us;
         last_ts = MAX (last_ts, pkt.ts_us);
     }
+    f->last_ts_us = last_ts;
     if (error) {
         fprintf (stderr, "sipconn-audit: %s\n", error->message);
         g_ptr_array_add (f->errors, g_strdup (error->message));
@@ -164,8 +167,8 @@ main (int argc, char **argv)
 {
     ScOptions o = {0};
     GOptionEntry entries[] = {
-        {"format", 'f', 0, G_OPTION_ARG_STRING, &o.format, "text, json or ndjson (default text)",
-         "FORMAT"},
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &o.format,
+         "text, json, ndjson or markdown (default text)", "FORMAT"},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "write the report to FILE", "FILE"},
         {"fail-on", 0, 0, G_OPTION_ARG_STRING, &o.fail_on,
          "error, warning, info or never: what makes the exit status 1 (default warning)", "LEVEL"},
@@ -204,11 +207,12 @@ main (int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *format = o.format ? o.format : "text";
-    if (strcmp (format, "markdown") == 0 || strcmp (format, "html") == 0) {
+    if (strcmp (format, "html") == 0) {
         usage_error ("--format %s is not available in this version", format);
         return EXIT_USAGE;
     }
-    if (strcmp (format, "text") && strcmp (format, "json") && strcmp (format, "ndjson")) {
+    if (strcmp (format, "text") && strcmp (format, "json") && strcmp (format, "ndjson") &&
+        strcmp (format, "markdown")) {
         usage_error ("unknown format '%s'", format);
         return EXIT_USAGE;
     }
@@ -228,6 +232,7 @@ main (int argc, char **argv)
         fprintf (stderr, "sipconn-audit: %s\n", error->message);
         return EXIT_USAGE;
     }
+    cfg.excerpts = strcmp (format, "markdown") == 0; /* only this format shows them */
     if ((o.rules && !select_rules (&cfg, o.rules, TRUE)) ||
         (o.ignore && !select_rules (&cfg, o.ignore, FALSE)))
         return EXIT_USAGE;
@@ -257,6 +262,8 @@ main (int argc, char **argv)
         sc_report_json (report, out);
     else if (strcmp (format, "ndjson") == 0)
         sc_report_ndjson (report, out);
+    else if (strcmp (format, "markdown") == 0)
+        sc_report_markdown (report, out);
     else
         sc_report_text (report, out);
     gboolean written = write_output (o.output, out);

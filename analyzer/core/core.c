@@ -1,6 +1,7 @@
 /* core.c — event entry points: connections and UDP flows, message dispatch to the rules,
  * finding reports and end-of-capture settlement. */
 #include "core_private.h"
+#include "excerpt.h"
 #include "tls.h"
 
 #include <string.h>
@@ -295,6 +296,7 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
         g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
     core->scratch = g_string_sized_new (256);
     core->key = g_string_sized_new (128);
+    core->excerpt = g_string_sized_new (512);
     core->expected = g_string_sized_new (64);
     return core;
 }
@@ -318,6 +320,7 @@ sc_core_free (ScCore *core)
     g_hash_table_destroy (core->udp_failed);
     g_string_free (core->scratch, TRUE);
     g_string_free (core->key, TRUE);
+    g_string_free (core->excerpt, TRUE);
     g_string_free (core->expected, TRUE);
     g_free (core);
 }
@@ -346,6 +349,12 @@ sc_core_report (ScCore *core, ScRuleId rule, ScConn *conn, gint64 ts_us, guint n
         .rule = rule, .ts_us = ts_us, .conn_id = conn ? conn->id : 0, .message = message};
     f.n_frames = MIN (n_frames, SC_FINDING_MAX_FRAMES);
     memcpy (f.frames, frames, f.n_frames * sizeof (guint32));
+    if (core->cfg.excerpts && core->current_msg && n_frames > 0 &&
+        frames[0] == core->current_frame) {
+        g_string_truncate (core->excerpt, 0);
+        sc_sip_excerpt (core->current_msg, core->current_len, core->excerpt);
+        f.excerpt = core->excerpt->str;
+    }
     core->sink.finding (&f, core->user);
 }
 
@@ -655,6 +664,9 @@ sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsiz
     ScSipMsg msg;
     if (sc_sip_parse (bytes, len, &msg) != SC_SIP_PARSE_OK)
         return;
+    core->current_msg = bytes;
+    core->current_len = len;
+    core->current_frame = ev->frame;
     /* A message cut short by its sender's close is evidence, not a message (tshark agrees). */
     if (!ev->stream_cut)
         core->sip_messages++;
@@ -695,6 +707,7 @@ sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsiz
         sc_flow_view (core, conn, &facts.flow); /* after the rules: a 2xx REGISTER binds */
         core->sink.message (&facts, core->user);
     }
+    core->current_msg = NULL;
 }
 
 void

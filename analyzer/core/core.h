@@ -27,6 +27,7 @@ typedef struct {
     guint t1_ms;                   /* RFC 3261 T1, 500 ms */
     guint udp_max_sip_bytes;       /* PRAC-001/004 threshold, 1300 B */
     guint txn_max;                 /* cap on live transactions; oldest evicted beyond it */
+    gboolean excerpts;             /* give findings on a SIP message its excerpt (ScFinding) */
     guint udp_flow_idle_s;         /* a UDP flow with no packet for this long is ended */
     guint udp_flow_max;            /* cap on live UDP flows */
     guint route_uri_max;           /* cap on remembered Record-Route/Path URIs (PRAC-002) */

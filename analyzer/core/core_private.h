@@ -227,6 +227,12 @@ typedef struct {
 } ScTxn;
 
 struct ScCore {
+    /* The SIP message being processed (sc_core_sip_message), for findings' excerpts: bytes
+     * borrowed from the front end, NULL outside that call. */
+    const char *current_msg;
+    gsize current_len;
+    guint32 current_frame;
+    GString *excerpt;
     ScConfig cfg;
     ScSink sink;
     gpointer user;

@@ -47,6 +47,9 @@ typedef struct {
     gint64 ts_us;  /* capture time of frames[0], µs since the epoch */
     guint conn_id; /* connection / UDP flow id of frames[0]; 0 when none */
     const char *message;
+    /* The offending message's start line and the headers the rules read (one per line), when
+     * frames[0] is a SIP message; NULL otherwise. Valid during the callback only. */
+    const char *excerpt;
 } ScFinding;
 
 G_END_DECLS

@@ -8,6 +8,7 @@ static void
 finding_clear (gpointer p)
 {
     g_free (((ScReportFinding *)p)->message);
+    g_free (((ScReportFinding *)p)->excerpt);
 }
 
 static void
@@ -87,6 +88,7 @@ on_finding (const ScFinding *finding, gpointer user)
         .ts_us = finding->ts_us,
         .conn_id = finding->conn_id,
         .message = g_strdup (finding->message),
+        .excerpt = g_strdup (finding->excerpt),
     };
     memcpy (rf.frames, finding->frames, sizeof rf.frames);
     g_array_append_val (f->findings, rf);

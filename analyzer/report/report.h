@@ -1,4 +1,5 @@
-/* report.h — what an audit found, per input file, and its renderings (text, JSON, NDJSON).
+/* report.h — what an audit found, per input file, and its renderings (text, JSON, NDJSON,
+ * Markdown).
  * Renderers append to a GString: no I/O here. */
 #pragma once
 
@@ -13,6 +14,7 @@ typedef struct {
     gint64 ts_us;
     guint conn_id;
     char *message; /* owned */
+    char *excerpt; /* owned, nullable: the offending message's start line and key headers */
 } ScReportFinding;
 
 /* A flow's RFC 5626 / 6223 facts, copied out of the core's callback. */
@@ -34,11 +36,12 @@ typedef struct {
     char *path; /* owned */
     guint64 packets;
     guint64 sip_messages;
-    GPtrArray *errors;   /* char*, owned: one-line read errors */
-    GArray *connections; /* ScConnFacts (klass points to static strings, flow NULL) */
-    GArray *flows;       /* ScReportFlow, by connection id */
-    GArray *findings;    /* ScReportFinding */
-    gboolean usable;     /* at least the file header could be read */
+    gint64 first_ts_us, last_ts_us; /* capture time of the first and last packet; 0: none */
+    GPtrArray *errors;              /* char*, owned: one-line read errors */
+    GArray *connections;            /* ScConnFacts (klass points to static strings, flow NULL) */
+    GArray *flows;                  /* ScReportFlow, by connection id */
+    GArray *findings;               /* ScReportFinding */
+    gboolean usable;                /* at least the file header could be read */
 } ScFileReport;
 
 typedef struct {
@@ -63,6 +66,9 @@ void sc_report_count (const ScReport *report, guint64 counts[3]);
 void sc_report_json (const ScReport *report, GString *out);
 void sc_report_ndjson (const ScReport *report, GString *out);
 void sc_report_text (const ScReport *report, GString *out);
+/* The ticket report: summary, then each finding with its rule, frames and message excerpt
+ * (findings carry excerpts when the core ran with ScConfig.excerpts). */
+void sc_report_markdown (const ScReport *report, GString *out);
 
 /* "2025-11-21T04:40:00.001Z" for @ts_us (UTC). */
 void sc_report_format_time (gint64 ts_us, char buf[32]);

@@ -1,4 +1,5 @@
 /* Unit tests of the SIP parser: start lines, Via values, URIs, headers. */
+#include "excerpt.h"
 #include "sip_lex.h"
 #include "sip_msg.h"
 
@@ -238,6 +239,39 @@ test_endpoint_format (void)
     g_assert_cmpuint (strlen (sc_endpoint_format (&a, buf)), <, SC_ENDPOINT_STRLEN);
 }
 
+static void
+test_excerpt (void)
+{
+    /* Start line, then only the wanted headers (compact "v" included), a folded continuation
+     * left out, a long line cut to SC_EXCERPT_MAX_LINE, nothing after the empty line. */
+    GString *long_via = g_string_new ("Via: SIP/2.0/UDP h;branch=z9hG4bK-");
+    while (long_via->len < 300)
+        g_string_append_c (long_via, 'x');
+    char *msg = g_strdup_printf ("INVITE sip:b@example.com SIP/2.0\r\n"
+                                 "Max-Forwards: 70\r\n"
+                                 "v: SIP/2.0/TCP 192.0.2.1;branch=z9hG4bK-1\r\n"
+                                 "Contact: <sip:a@192.0.2.1>\r\n"
+                                 " ;expires=60\r\n"
+                                 "%s\r\n"
+                                 "Content-Length: 4\r\n\r\n"
+                                 "Via:",
+                                 long_via->str);
+    GString *out = g_string_new (NULL);
+    sc_sip_excerpt (msg, strlen (msg), out);
+    char **lines = g_strsplit (out->str, "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 6); /* five lines and the empty tail */
+    g_assert_cmpstr (lines[0], ==, "INVITE sip:b@example.com SIP/2.0");
+    g_assert_cmpstr (lines[1], ==, "v: SIP/2.0/TCP 192.0.2.1;branch=z9hG4bK-1");
+    g_assert_cmpstr (lines[2], ==, "Contact: <sip:a@192.0.2.1>");
+    g_assert_cmpuint (strlen (lines[3]), ==, SC_EXCERPT_MAX_LINE);
+    g_assert_true (g_str_has_suffix (lines[3], "..."));
+    g_assert_cmpstr (lines[4], ==, "Content-Length: 4");
+    g_strfreev (lines);
+    g_string_free (out, TRUE);
+    g_string_free (long_via, TRUE);
+    g_free (msg);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -254,5 +288,6 @@ main (int argc, char **argv)
     g_test_add_func ("/ip/endpoint-format", test_endpoint_format);
     g_test_add_func ("/sip/token-chars", test_token_chars);
     g_test_add_func ("/sip/contacts-outbound", test_contacts_outbound);
+    g_test_add_func ("/sip/excerpt", test_excerpt);
     return g_test_run ();
 }
