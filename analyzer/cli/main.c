@@ -2,6 +2,7 @@
 #include "config.h"
 #include "decoder.h"
 #include "pcap_source.h"
+#include "progress.h"
 #include "report.h"
 
 #include <errno.h>
@@ -102,7 +103,7 @@ collect_dir (const char *dir, GPtrArray *out)
 
 /* Audits one file into @f. Returns TRUE when the file could be read at all. */
 static gboolean
-audit_file (const char *path, const ScConfig *cfg, ScFileReport *f)
+audit_file (const char *path, const ScConfig *cfg, ScFileReport *f, ScProgress *progress)
 {
     g_autoptr (GError) error = NULL;
     ScPcapSource *src = sc_pcap_source_open (path, &error);
@@ -117,8 +118,11 @@ audit_file (const char *path, const ScConfig *cfg, ScFileReport *f)
     ScDecoder *dec = sc_decoder_new (core);
     ScPacket pkt;
     gint64 last_ts = 0;
+    guint64 n = 0;
     while (sc_pcap_source_next (src, &pkt, &error)) {
         sc_decoder_packet (dec, &pkt);
+        if ((++n & 4095) == 0)
+            sc_progress_update (progress, sc_pcap_source_offset (src), n);
         if (!f->first_ts_us)
             f->first_ts_us = pkt.ts_us;
         last_ts = MAX (last_ts, pkt.ts_us);
@@ -133,6 +137,7 @@ audit_file (const char *path, const ScConfig *cfg, ScFileReport *f)
     f->sip_messages = sc_core_sip_message_count (core);
     /* Usable: some packet was read, or the file is a valid capture that holds none. */
     f->usable = f->packets > 0 || !error;
+    sc_progress_file_done (progress, sc_pcap_source_offset (src), n);
     sc_decoder_free (dec);
     sc_core_free (core);
     sc_pcap_source_close (src);
@@ -147,6 +152,22 @@ list_rules (void)
         printf ("%-9s %-7s %-11s %s (%s)\n", r->id, sc_severity_name (r->severity),
                 r->implemented ? "active" : "not-yet", r->title, r->reference);
     }
+}
+
+/* The inputs' sizes on disk, for the progress line's ETA; 0 when one cannot be known ahead
+ * (standard input, or gzip, whose offset counts uncompressed bytes). */
+static guint64
+inputs_size (const GPtrArray *paths)
+{
+    guint64 total = 0;
+    for (guint i = 0; i < paths->len; i++) {
+        const char *path = paths->pdata[i];
+        struct stat st;
+        if (strcmp (path, "-") == 0 || g_str_has_suffix (path, ".gz") || stat (path, &st) != 0)
+            return 0;
+        total += (guint64)st.st_size;
+    }
+    return total;
 }
 
 static gboolean
@@ -251,11 +272,14 @@ main (int argc, char **argv)
     }
 
     ScReport *report = sc_report_new ();
+    ScProgress progress;
+    sc_progress_init (&progress, inputs_size (paths));
     guint usable = 0;
     for (guint i = 0; i < paths->len; i++) {
         ScFileReport *f = sc_report_add_file (report, paths->pdata[i]);
-        usable += audit_file (paths->pdata[i], &cfg, f) ? 1 : 0;
+        usable += audit_file (paths->pdata[i], &cfg, f, &progress) ? 1 : 0;
     }
+    sc_progress_end (&progress);
     sc_report_sort (report);
     GString *out = g_string_sized_new (4096);
     if (strcmp (format, "json") == 0)
