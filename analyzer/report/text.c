@@ -1,6 +1,32 @@
-/* text.c — the human-readable report: one block per file, findings in frame order, a summary
- * table at the end. */
+/* text.c — the human-readable report: one block per file, findings in frame order, then for
+ * several files a table of them, and the totals. */
 #include "report.h"
+
+#include <string.h>
+
+/* One row per file: what was read and the findings by severity, for a batch at a glance. */
+static void
+summary_table (const ScReport *report, GString *out)
+{
+    int width = 4;
+    for (guint i = 0; i < report->files->len; i++)
+        width = MAX (width, (int)strlen (((const ScFileReport *)report->files->pdata[i])->path));
+    g_string_append_printf (out, "\n%-*s %10s %8s %6s %6s %8s %6s %s\n", width, "file", "packets",
+                            "SIP", "conns", "errors", "warnings", "info", "read");
+    for (guint i = 0; i < report->files->len; i++) {
+        const ScFileReport *f = report->files->pdata[i];
+        guint n[3] = {0};
+        for (guint j = 0; j < f->findings->len; j++)
+            n[sc_rule_info (g_array_index (f->findings, ScReportFinding, j).rule)->severity]++;
+        g_string_append_printf (
+            out, "%-*s %10" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT " %6u %6u %8u %6u %s\n", width,
+            f->path, f->packets, f->sip_messages, f->connections->len, n[SC_SEVERITY_ERROR],
+            n[SC_SEVERITY_WARNING], n[SC_SEVERITY_INFO],
+            !f->usable       ? "unreadable"
+            : f->errors->len ? "partly"
+                             : "ok");
+    }
+}
 
 void
 sc_report_text (const ScReport *report, GString *out)
@@ -29,6 +55,8 @@ sc_report_text (const ScReport *report, GString *out)
             g_string_append_printf (out, " (%s)\n", info->reference);
         }
     }
+    if (report->files->len > 1)
+        summary_table (report, out);
     guint64 counts[3];
     sc_report_count (report, counts);
     g_string_append_printf (out,

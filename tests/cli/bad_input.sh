@@ -136,4 +136,13 @@ run --list-rules
 check "--list-rules lists every rule" '[ $(printf "%s\n" "$out" | grep -c "^[A-Z]*-[0-9][0-9][0-9] ") -eq 44 ]'
 
 echo "bad input: $fails check(s) failed"
+
+# Text mode over several files ends with a table of them, then the totals: the truncated file
+# read in part, a file that is not a capture unreadable, the good one ok with its 2 packets.
+head -c 100 /etc/services >"$tmp/notcap.pcap"
+run --fail-on never "$tmp/trunc.pcap" "$tmp/notcap.pcap" "$good"
+check "text table: a row per file" '[ $(printf "%s\n" "$out" | grep -cE " (ok|partly|unreadable)$") -eq 3 ]'
+check "text table: read state per file" 'printf "%s\n" "$out" | grep -qE "trunc.pcap +1 .* partly$" && printf "%s\n" "$out" | grep -qE "notcap.pcap +0 .* unreadable$" && printf "%s\n" "$out" | grep -qE "sym001-fire.pcap +2 +2 .* ok$"'
+check "text table: the totals last" 'printf "%s\n" "$out" | tail -1 | grep -q "^total: 3 files"'
+
 [ $fails -eq 0 ]
