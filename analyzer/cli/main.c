@@ -101,47 +101,69 @@ collect_dir (const char *dir, GPtrArray *out)
     }
 }
 
-/* Audits one file into @f. Returns TRUE when the file could be read at all. */
+/* Audits @n_paths files as one capture into @f: one file, or with --ring a file set cut by
+ * dumpcap -b, whose connections, transactions and keep-alive timers carry across the cuts and
+ * whose frames count on from file to file. Returns TRUE when some file could be read at all. */
 static gboolean
-audit_file (const char *path, const ScConfig *cfg, ScFileReport *f, ScProgress *progress)
+audit_capture (char **paths, guint n_paths, const ScConfig *cfg, ScFileReport *f,
+               ScProgress *progress)
 {
-    g_autoptr (GError) error = NULL;
-    ScPcapSource *src = sc_pcap_source_open (path, &error);
-    if (!src) {
-        fprintf (stderr, "sipconn-audit: %s\n", error->message);
-        g_ptr_array_add (f->errors, g_strdup (error->message));
-        return FALSE;
-    }
     ScSink sink;
     sc_report_sink (&sink);
     ScCore *core = sc_core_new (cfg, &sink, f);
     ScDecoder *dec = sc_decoder_new (core);
-    ScPacket pkt;
     gint64 last_ts = 0;
-    guint64 n = 0;
-    while (sc_pcap_source_next (src, &pkt, &error)) {
-        sc_decoder_packet (dec, &pkt);
-        if ((++n & 4095) == 0)
-            sc_progress_update (progress, sc_pcap_source_offset (src), n);
-        if (!f->first_ts_us)
-            f->first_ts_us = pkt.ts_us;
-        last_ts = MAX (last_ts, pkt.ts_us);
+    guint32 frame_base = 0;
+    gboolean any_read = FALSE;
+    for (guint i = 0; i < n_paths; i++) {
+        g_autoptr (GError) error = NULL;
+        if (n_paths > 1) {
+            g_ptr_array_add (f->parts, g_strdup (paths[i]));
+            guint32 first = frame_base + 1;
+            g_array_append_val (f->parts_first_frame, first);
+        }
+        ScPcapSource *src = sc_pcap_source_open (paths[i], &error);
+        if (!src) {
+            fprintf (stderr, "sipconn-audit: %s\n", error->message);
+            g_ptr_array_add (f->errors, g_strdup (error->message));
+            continue;
+        }
+        ScPacket pkt;
+        guint64 n = 0;
+        while (sc_pcap_source_next (src, &pkt, &error)) {
+            pkt.frame += frame_base;
+            sc_decoder_packet (dec, &pkt);
+            if ((++n & 4095) == 0)
+                sc_progress_update (progress, sc_pcap_source_offset (src), n);
+            if (!f->first_ts_us)
+                f->first_ts_us = pkt.ts_us;
+            last_ts = MAX (last_ts, pkt.ts_us);
+        }
+        if (error) {
+            fprintf (stderr, "sipconn-audit: %s\n", error->message);
+            g_ptr_array_add (f->errors, g_strdup (error->message));
+        }
+        /* Usable: some packet was read, or the file is a valid capture that holds none. */
+        any_read = any_read || n > 0 || !error;
+        frame_base += (guint32)n;
+        sc_progress_file_done (progress, sc_pcap_source_offset (src), n);
+        sc_pcap_source_close (src);
     }
     f->last_ts_us = last_ts;
-    if (error) {
-        fprintf (stderr, "sipconn-audit: %s\n", error->message);
-        g_ptr_array_add (f->errors, g_strdup (error->message));
-    }
     sc_decoder_finish (dec, last_ts);
     f->packets = sc_decoder_stats (dec)->packets;
     f->sip_messages = sc_core_sip_message_count (core);
-    /* Usable: some packet was read, or the file is a valid capture that holds none. */
-    f->usable = f->packets > 0 || !error;
-    sc_progress_file_done (progress, sc_pcap_source_offset (src), n);
+    f->usable = any_read;
     sc_decoder_free (dec);
     sc_core_free (core);
-    sc_pcap_source_close (src);
     return f->usable;
+}
+
+/* dumpcap's file-set names sort in the order they were written (a counter, then the time). */
+static gint
+compare_paths (gconstpointer a, gconstpointer b)
+{
+    return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
 static void
@@ -223,8 +245,8 @@ main (int argc, char **argv)
         return EXIT_CLEAN;
     }
     /* Options of CONTRACT.md that this version does not implement yet are refused, not ignored. */
-    if (o.ring || o.keylog) {
-        usage_error ("%s is not available in this version", o.ring ? "--ring" : "--keylog");
+    if (o.keylog) {
+        usage_error ("--keylog is not available in this version");
         return EXIT_USAGE;
     }
     const char *format = o.format ? o.format : "text";
@@ -275,9 +297,15 @@ main (int argc, char **argv)
     ScProgress progress;
     sc_progress_init (&progress, inputs_size (paths));
     guint usable = 0;
-    for (guint i = 0; i < paths->len; i++) {
-        ScFileReport *f = sc_report_add_file (report, paths->pdata[i]);
-        usable += audit_file (paths->pdata[i], &cfg, f, &progress) ? 1 : 0;
+    if (o.ring && paths->len > 0) {
+        g_ptr_array_sort (paths, compare_paths);
+        ScFileReport *f = sc_report_add_file (report, paths->pdata[0]);
+        usable += audit_capture ((char **)paths->pdata, paths->len, &cfg, f, &progress) ? 1 : 0;
+    } else {
+        for (guint i = 0; i < paths->len; i++) {
+            ScFileReport *f = sc_report_add_file (report, paths->pdata[i]);
+            usable += audit_capture ((char **)&paths->pdata[i], 1, &cfg, f, &progress) ? 1 : 0;
+        }
     }
     sc_progress_end (&progress);
     sc_report_sort (report);

@@ -205,6 +205,16 @@ file_head_json (GString *out, const ScFileReport *f)
         json_text (out, f->errors->pdata[i]);
     }
     g_string_append_c (out, ']');
+    if (f->parts->len) {
+        g_string_append (out, ", \"ring\": [");
+        for (guint i = 0; i < f->parts->len; i++) {
+            g_string_append (out, i ? ", {\"path\": " : "{\"path\": ");
+            json_text (out, f->parts->pdata[i]);
+            g_string_append_printf (out, ", \"first_frame\": %u}",
+                                    g_array_index (f->parts_first_frame, guint32, i));
+        }
+        g_string_append_c (out, ']');
+    }
 }
 
 void

@@ -39,6 +39,8 @@ file_free (gpointer p)
     ScFileReport *f = p;
     g_free (f->path);
     g_ptr_array_unref (f->errors);
+    g_ptr_array_unref (f->parts);
+    g_array_unref (f->parts_first_frame);
     g_array_unref (f->connections);
     g_array_unref (f->flows);
     g_array_unref (f->findings);
@@ -68,6 +70,8 @@ sc_report_add_file (ScReport *report, const char *path)
     ScFileReport *f = g_new0 (ScFileReport, 1);
     f->path = g_strdup (path);
     f->errors = g_ptr_array_new_with_free_func (g_free);
+    f->parts = g_ptr_array_new_with_free_func (g_free);
+    f->parts_first_frame = g_array_new (FALSE, FALSE, sizeof (guint32));
     f->connections = g_array_new (FALSE, TRUE, sizeof (ScConnFacts));
     g_array_set_clear_func (f->connections, connection_clear);
     f->flows = g_array_new (FALSE, TRUE, sizeof (ScReportFlow));

@@ -42,6 +42,10 @@ typedef struct {
     GArray *flows;                  /* ScReportFlow, by connection id */
     GArray *findings;               /* ScReportFinding */
     gboolean usable;                /* at least the file header could be read */
+    /* --ring: the files read as this one capture, in order, and the frame number each one's
+     * first packet got (frames count on across them); empty otherwise. */
+    GPtrArray *parts;          /* char*, owned */
+    GArray *parts_first_frame; /* guint32 */
 } ScFileReport;
 
 typedef struct {

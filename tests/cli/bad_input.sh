@@ -128,8 +128,8 @@ check "UDP flow lasting to the capture's end" '[ "$(flow2_end)" = capture-end ]'
 printf '[sipconn]\nudp_flow_idle_s = 10\n' >"$tmp/idle.conf"
 run --config "$tmp/idle.conf" --format json "$two"
 check "UDP flow silent past udp_flow_idle_s: timed-out" '[ "$(flow2_end)" = timed-out ]'
-run --ring "$good"
-check "--ring refused clearly" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "not available"'
+run --keylog /dev/null "$good"
+check "--keylog refused clearly" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "not available"'
 run --format ndjson "$good"
 check "ndjson: one JSON object per line with a type" '[ $(printf "%s\n" "$out" | grep -vc "^{\"type\": \"\(file\|connection\|flow\|finding\)\"") -eq 0 ]'
 run --list-rules
