@@ -453,9 +453,8 @@ sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             proto_item_set_generated (it);
         }
     }
-    if (n->tls) {
-        if (n->n_messages == 0)
-            proto_item_append_text (top, ": TLS on connection %u", n->tls->conn_id);
+    if (n->tls && n->n_messages == 0) { /* a message's subtree already shows its connection */
+        proto_item_append_text (top, ": TLS on connection %u", n->tls->conn_id);
         draw_conn (st, tvb, n->tls->conn_id, SC_TRANSPORT_TLS,
                    n->tls->initiator_known ? &n->tls->initiator : NULL);
     }
