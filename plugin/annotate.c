@@ -334,67 +334,59 @@ draw_flow (proto_tree *st, tvbuff_t *tvb, guint conn_id, const ScStoredFlow *f)
     }
 }
 
+/* Generated items (facts the capture implies, not bytes in it). */
+static proto_item *
+generated_string (proto_tree *tree, int hf, tvbuff_t *tvb, const char *value)
+{
+    proto_item *it = proto_tree_add_string (tree, hf, tvb, 0, 0, value);
+    proto_item_set_generated (it);
+    return it;
+}
+
+static void
+generated_uint64 (proto_tree *tree, int hf, tvbuff_t *tvb, guint64 value)
+{
+    proto_item_set_generated (proto_tree_add_uint64 (tree, hf, tvb, 0, 0, value));
+}
+
 /* The connection's facts (class, per-direction counts, end): known once it ended. */
 static void
 draw_conn_facts (proto_tree *ct, tvbuff_t *tvb, const ScStoredConn *c)
 {
     if (!c)
         return;
-    const struct {
-        int *hf;
-        guint64 value;
-    } counts[] = {
-        {&hf_sipconn_conn_messages_a, c->messages_from[0]},
-        {&hf_sipconn_conn_messages_b, c->messages_from[1]},
-        {&hf_sipconn_conn_bytes_a, c->bytes_from[0]},
-        {&hf_sipconn_conn_bytes_b, c->bytes_from[1]},
-        {&hf_sipconn_conn_transactions_a, c->transactions_from[0]},
-        {&hf_sipconn_conn_transactions_b, c->transactions_from[1]},
-    };
-    proto_item *it = proto_tree_add_string (ct, hf_sipconn_conn_class, tvb, 0, 0, c->klass);
-    proto_item_set_generated (it);
-    for (guint i = 0; i < G_N_ELEMENTS (counts); i++) {
-        it = proto_tree_add_uint64 (ct, *counts[i].hf, tvb, 0, 0, counts[i].value);
-        proto_item_set_generated (it);
-    }
-    if (c->end_kind) {
-        it = proto_tree_add_string (ct, hf_sipconn_conn_end, tvb, 0, 0, c->end_kind);
-        proto_item_set_generated (it);
-    }
+    generated_string (ct, hf_sipconn_conn_class, tvb, c->klass);
+    generated_uint64 (ct, hf_sipconn_conn_messages_a, tvb, c->messages_from[0]);
+    generated_uint64 (ct, hf_sipconn_conn_messages_b, tvb, c->messages_from[1]);
+    generated_uint64 (ct, hf_sipconn_conn_bytes_a, tvb, c->bytes_from[0]);
+    generated_uint64 (ct, hf_sipconn_conn_bytes_b, tvb, c->bytes_from[1]);
+    generated_uint64 (ct, hf_sipconn_conn_transactions_a, tvb, c->transactions_from[0]);
+    generated_uint64 (ct, hf_sipconn_conn_transactions_b, tvb, c->transactions_from[1]);
+    if (c->end_kind)
+        generated_string (ct, hf_sipconn_conn_end, tvb, c->end_kind);
 }
 
 /* The TLS handshake facts, under the connection. */
 static void
 draw_tls_facts (proto_tree *ct, tvbuff_t *tvb, const ScStoredTls *t)
 {
-    proto_item *it = proto_tree_add_string (ct, hf_sipconn_tls_version, tvb, 0, 0,
-                                            t->version ? t->version : "unknown");
-    proto_item_set_generated (it);
+    proto_item *it =
+        generated_string (ct, hf_sipconn_tls_version, tvb, t->version ? t->version : "unknown");
     proto_tree *tt = proto_item_add_subtree (it, ett_sipconn_tls);
-    const struct {
-        int *hf;
-        const char *value;
-    } strings[] = {
-        {&hf_sipconn_tls_offered_version, t->offered_version},
-        {&hf_sipconn_tls_server_name, t->server_name},
-        {&hf_sipconn_tls_cert_requested, t->certificate_requested < 0    ? "not evaluable"
-                                         : t->certificate_requested == 1 ? "yes"
-                                                                         : "no"},
-        {&hf_sipconn_tls_client_cert,
-         t->client_certificate ? t->client_certificate : "not evaluable"},
-    };
-    for (guint i = 0; i < G_N_ELEMENTS (strings); i++) {
-        if (!strings[i].value)
-            continue;
-        it = proto_tree_add_string (tt, *strings[i].hf, tvb, 0, 0, strings[i].value);
-        proto_item_set_generated (it);
-    }
-    it = proto_tree_add_boolean (tt, hf_sipconn_tls_resumed, tvb, 0, 0, t->resumed);
-    proto_item_set_generated (it);
-    it = proto_tree_add_uint64 (tt, hf_sipconn_tls_opaque_a, tvb, 0, 0, t->opaque_records_from[0]);
-    proto_item_set_generated (it);
-    it = proto_tree_add_uint64 (tt, hf_sipconn_tls_opaque_b, tvb, 0, 0, t->opaque_records_from[1]);
-    proto_item_set_generated (it);
+    if (t->offered_version)
+        generated_string (tt, hf_sipconn_tls_offered_version, tvb, t->offered_version);
+    if (t->server_name)
+        generated_string (tt, hf_sipconn_tls_server_name, tvb, t->server_name);
+    generated_string (tt, hf_sipconn_tls_cert_requested, tvb,
+                      t->certificate_requested < 0    ? "not evaluable"
+                      : t->certificate_requested == 1 ? "yes"
+                                                      : "no");
+    generated_string (tt, hf_sipconn_tls_client_cert, tvb,
+                      t->client_certificate ? t->client_certificate : "not evaluable");
+    proto_item_set_generated (
+        proto_tree_add_boolean (tt, hf_sipconn_tls_resumed, tvb, 0, 0, t->resumed));
+    generated_uint64 (tt, hf_sipconn_tls_opaque_a, tvb, t->opaque_records_from[0]);
+    generated_uint64 (tt, hf_sipconn_tls_opaque_b, tvb, t->opaque_records_from[1]);
 }
 
 /* sipconn.conn and its subtree: transport, initiator (NULL: unknown), then the facts known
@@ -406,13 +398,10 @@ draw_conn (proto_tree *st, tvbuff_t *tvb, guint conn_id, ScTransport transport,
     proto_item *it = proto_tree_add_uint (st, hf_sipconn_conn, tvb, 0, 0, conn_id);
     proto_item_set_generated (it);
     proto_tree *ct = proto_item_add_subtree (it, ett_sipconn_conn);
-    it = proto_tree_add_string (ct, hf_sipconn_conn_transport, tvb, 0, 0,
-                                sc_transport_name (transport));
-    proto_item_set_generated (it);
+    generated_string (ct, hf_sipconn_conn_transport, tvb, sc_transport_name (transport));
     char ep[SC_ENDPOINT_STRLEN];
-    it = proto_tree_add_string (ct, hf_sipconn_conn_initiator, tvb, 0, 0,
-                                initiator ? sc_endpoint_format (initiator, ep) : "unknown");
-    proto_item_set_generated (it);
+    generated_string (ct, hf_sipconn_conn_initiator, tvb,
+                      initiator ? sc_endpoint_format (initiator, ep) : "unknown");
     const ScStoredConn *c = sc_plugin_conn (conn_id);
     draw_conn_facts (ct, tvb, c);
     if (c && c->tls)

@@ -117,23 +117,26 @@ sc_conn_touch (ScConn *c, guint32 frame, gint64 ts_us)
     c->last_ts_us = MAX (c->last_ts_us, ts_us);
 }
 
+/* An ephemeral one by who sent requests: both sides, the opener only, or not the opener. */
+static const char *
+ephemeral_class (const ScConn *c)
+{
+    if (c->requests_from[0] && c->requests_from[1])
+        return "bi-ephemeral";
+    return c->requests_from[0] ? "uni-ephemeral" : "unknown";
+}
+
 /* draft-jain-sipping-persistent-conn-reqs §3 classes by what the capture shows (RULES.md §4). */
 static const char *
 conn_class (const ScCore *core, const ScConn *c)
 {
     gint64 linger = (gint64)core->cfg.t1_ms * 64 * 1000;
-    if (c->transport == SC_TRANSPORT_UDP) {
-        if (c->requests_from_a && c->requests_from_b)
-            return "bi-ephemeral";
-        return c->requests_from_a ? "uni-ephemeral" : "unknown";
-    }
+    if (c->transport == SC_TRANSPORT_UDP)
+        return ephemeral_class (c);
     if (c->initiator == SC_INITIATOR_UNKNOWN)
         return "unknown";
-    if (c->closed) {
-        if (c->requests_from_a && c->requests_from_b)
-            return "bi-ephemeral";
-        return c->requests_from_a ? "uni-ephemeral" : "unknown";
-    }
+    if (c->closed)
+        return ephemeral_class (c);
     gint64 idle = MAX (c->max_idle_us, core->now_us - c->last_ts_us);
     if (idle >= linger || c->keepalives > 0)
         return "persistent";
@@ -215,9 +218,9 @@ conn_report (ScCore *core, ScConn *c)
         .initiator = c->initiator,
         .first_frame = c->first_frame,
         .last_frame = c->last_frame,
-        .messages = c->messages,
-        .requests_from_a = c->requests_from_a,
-        .requests_from_b = c->requests_from_b,
+        .messages = c->messages_from[0] + c->messages_from[1],
+        .requests_from_a = c->requests_from[0],
+        .requests_from_b = c->requests_from[1],
         .messages_from = {c->messages_from[0], c->messages_from[1]},
         .bytes_from = {c->bytes_from[0], c->bytes_from[1]},
         .transactions_from = {c->transactions_from[0], c->transactions_from[1]},
@@ -435,24 +438,19 @@ void
 sc_conn_note_message (ScCore *core, ScConn *conn, const ScMsgEvent *ev, const ScSipMsg *msg,
                       gboolean from_a)
 {
-    gboolean request = msg->is_request;
     if (conn->id == 0)
         conn->id = ++core->next_conn_id;
     sc_conn_touch (conn, ev->frame, ev->ts_us);
-    conn->messages++;
-    conn->messages_from[from_a ? 0 : 1]++;
+    int side = from_a ? 0 : 1;
+    conn->messages_from[side]++;
+    if (msg->is_request)
+        conn->requests_from[side]++;
     /* A datagram counts whole; a stream message as framed (a front end may hand over a view
      * that runs past it: Wireshark's item for the first of two messages in one segment). */
     gsize body =
         msg->content_length_valid ? MIN (msg->body_len, msg->content_length) : msg->body_len;
-    conn->bytes_from[from_a ? 0 : 1] +=
+    conn->bytes_from[side] +=
         conn->transport == SC_TRANSPORT_UDP ? ev->wire_len : msg->header_len + body;
-    if (request) {
-        if (from_a)
-            conn->requests_from_a++;
-        else
-            conn->requests_from_b++;
-    }
 }
 
 guint

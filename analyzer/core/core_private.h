@@ -119,12 +119,12 @@ struct ScConn {
     guint32 first_frame, last_frame;
     gint64 first_ts_us, last_ts_us;
     gint64 max_idle_us; /* longest silence between two events seen on it */
-    guint messages;
-    guint requests_from_a, requests_from_b;
-    /* Per direction, [0] from a, [1] from b: SIP messages, bytes (messages, keep-alives and
-     * stray bytes), transactions started (requests other than ACK, retransmissions once), and
-     * the frame of the first FIN or RST (0: none). */
+    /* Per direction, [0] from a, [1] from b: SIP messages, requests (retransmissions too),
+     * bytes (messages, keep-alives and stray bytes, or TLS records), transactions started
+     * (requests other than ACK, retransmissions once), and the frame of the first FIN or RST
+     * (0: none). */
     guint messages_from[2];
+    guint requests_from[2];
     guint64 bytes_from[2];
     guint transactions_from[2];
     guint32 close_frame_from[2];

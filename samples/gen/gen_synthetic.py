@@ -842,31 +842,33 @@ def _(n):
     options_answered(n, UA, uvia, ";received=203.0.113.5;rport=40001")
 
 
-@case("conn004-fire")
-def _(n):
-    # The UAS answers 486 and closes at once (6): the ACK for the non-2xx final cannot follow
-    # on the connection (RFC 3261 §17.1.1.3 sends it over the same one).
+def busy_then_close(n, ack):
+    """INVITE (4), 486 (5); with @ack the UA's ACK (6) comes before the UAS closes, and the UA
+    closes after it."""
     ua_tcp = ("203.0.113.5", 50300)
     c = Tcp(n, ua_tcp, PROXY)
     c.handshake()
     via = "SIP/2.0/TCP 203.0.113.5:50300;branch=z9hG4bK-c4"
     c.send(ua_tcp, request("INVITE", via))
     c.send(PROXY, response(486, "Busy Here", via, "INVITE"))
+    if ack:
+        c.send(ua_tcp, request("ACK", via))
     c.fin(PROXY)
+    if ack:
+        c.fin(ua_tcp)
+
+
+@case("conn004-fire")
+def _(n):
+    # The UAS answers 486 and closes at once (6): the ACK for the non-2xx final cannot follow
+    # on the connection (RFC 3261 §17.1.1.3 sends it over the same one).
+    busy_then_close(n, ack=False)
 
 
 @case("conn004-ok")
 def _(n):
     # The same, but the ACK (6) comes before the UAS closes (7), and the UA then closes too.
-    ua_tcp = ("203.0.113.5", 50300)
-    c = Tcp(n, ua_tcp, PROXY)
-    c.handshake()
-    via = "SIP/2.0/TCP 203.0.113.5:50300;branch=z9hG4bK-c4"
-    c.send(ua_tcp, request("INVITE", via))
-    c.send(PROXY, response(486, "Busy Here", via, "INVITE"))
-    c.send(ua_tcp, request("ACK", via))
-    c.fin(PROXY)
-    c.fin(ua_tcp)
+    busy_then_close(n, ack=True)
 
 
 def one_shot_connections(n, count, linger):
