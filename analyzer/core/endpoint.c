@@ -19,6 +19,30 @@ sc_transport_name (ScTransport t)
     }
 }
 
+/* A dotted quad as inet_pton (AF_INET) reads it: four decimal parts of 0..255, no leading zeros. */
+static gboolean
+parse_ipv4 (const char *text, gsize len, guint8 out[4])
+{
+    guint part = 0, digits = 0, value = 0;
+    for (gsize i = 0; i <= len; i++) {
+        if (i == len || text[i] == '.') {
+            if (digits == 0 || part > 3)
+                return FALSE;
+            out[part++] = (guint8)value;
+            digits = value = 0;
+        } else if (text[i] >= '0' && text[i] <= '9') {
+            if (digits > 0 && value == 0)
+                return FALSE; /* leading zero */
+            value = value * 10 + (guint)(text[i] - '0');
+            if (++digits > 3 || value > 255)
+                return FALSE;
+        } else {
+            return FALSE;
+        }
+    }
+    return part == 4;
+}
+
 gboolean
 sc_ip_parse (const char *text, gsize len, ScEndpoint *out)
 {
@@ -29,14 +53,20 @@ sc_ip_parse (const char *text, gsize len, ScEndpoint *out)
     }
     if (len == 0 || len >= sizeof buf)
         return FALSE;
-    memcpy (buf, text, len);
-    buf[len] = '\0';
-    /* RFC 3261 §25: an IPv6 reference may carry a zone only in non-standard stacks; refuse it. */
-    if (inet_pton (AF_INET, buf, out->addr) == 1) {
+    /* Hosts of every Via and URI come here: only a text with a colon can be IPv6, so names and
+     * IPv4 never reach inet_pton. */
+    if (!memchr (text, ':', len)) {
+        guint8 v4[4];
+        if (!parse_ipv4 (text, len, v4))
+            return FALSE;
         out->family = 4;
+        memcpy (out->addr, v4, 4);
         memset (out->addr + 4, 0, 12);
         return TRUE;
     }
+    memcpy (buf, text, len);
+    buf[len] = '\0';
+    /* RFC 3261 §25: an IPv6 reference may carry a zone only in non-standard stacks; refuse it. */
     if (inet_pton (AF_INET6, buf, out->addr) == 1) {
         out->family = 6;
         return TRUE;
@@ -138,11 +168,14 @@ sc_endpoint_format (const ScEndpoint *ep, char buf[SC_ENDPOINT_STRLEN])
 guint
 sc_endpoint_hash (gconstpointer p)
 {
+    /* Every message hashes two or three endpoints: mix the address four bytes at a time. */
     const ScEndpoint *ep = p;
-    guint h = ep->family * 31u + ep->port;
-    for (int i = 0; i < 16; i++)
-        h = h * 31u + ep->addr[i];
-    return h;
+    guint32 w[4];
+    memcpy (w, ep->addr, sizeof w);
+    guint32 h = (guint32)ep->family << 16 | ep->port;
+    for (int i = 0; i < 4; i++)
+        h = (h ^ w[i]) * 0x9E3779B1u;
+    return h ^ (h >> 15);
 }
 
 gboolean

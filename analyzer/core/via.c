@@ -39,31 +39,46 @@ transport_from_name (ScStrView t)
 static void
 apply_param (ScVia *via, ScStrView name, ScStrView value, gboolean has_value)
 {
+    /* Every Via of every message comes here: tell the names apart by length first. */
     guint32 n;
-    if (sc_sv_eq_ci (name, "branch")) {
-        via->branch = value;
-    } else if (sc_sv_eq_ci (name, "rport")) {
-        via->has_rport = TRUE;
-        via->rport_has_value = has_value;
-        via->rport_value = value;
-        if (has_value && sc_sv_to_u32 (value, &n) && n >= 1 && n <= 65535) {
-            via->rport_valid = TRUE;
-            via->rport = (guint16)n;
+    switch (name.len) {
+    case 4:
+        if (sc_sv_eq_ci (name, "keep")) {
+            via->has_keep = TRUE;
+            via->keep_has_value = has_value;
+            if (has_value && sc_sv_to_u32 (value, &n))
+                via->keep_s = n;
         }
-    } else if (sc_sv_eq_ci (name, "received")) {
-        via->has_received = TRUE;
-        via->received = value;
-        via->received_is_ip = sc_ip_parse (value.p, value.len, &via->received_ip);
-    } else if (sc_sv_eq_ci (name, "maddr")) {
-        via->has_maddr = TRUE;
-        via->maddr = value;
-    } else if (sc_sv_eq_ci (name, "alias")) {
-        via->has_alias = TRUE;
-    } else if (sc_sv_eq_ci (name, "keep")) {
-        via->has_keep = TRUE;
-        via->keep_has_value = has_value;
-        if (has_value && sc_sv_to_u32 (value, &n))
-            via->keep_s = n;
+        break;
+    case 5:
+        if (sc_sv_eq_ci (name, "rport")) {
+            via->has_rport = TRUE;
+            via->rport_has_value = has_value;
+            via->rport_value = value;
+            if (has_value && sc_sv_to_u32 (value, &n) && n >= 1 && n <= 65535) {
+                via->rport_valid = TRUE;
+                via->rport = (guint16)n;
+            }
+        } else if (sc_sv_eq_ci (name, "maddr")) {
+            via->has_maddr = TRUE;
+            via->maddr = value;
+        } else if (sc_sv_eq_ci (name, "alias")) {
+            via->has_alias = TRUE;
+        }
+        break;
+    case 6:
+        if (sc_sv_eq_ci (name, "branch"))
+            via->branch = value;
+        break;
+    case 8:
+        if (sc_sv_eq_ci (name, "received")) {
+            via->has_received = TRUE;
+            via->received = value;
+            via->received_is_ip = sc_ip_parse (value.p, value.len, &via->received_ip);
+        }
+        break;
+    default:
+        break;
     }
 }
 
@@ -72,8 +87,11 @@ static gboolean
 parse_one (ScStrView v, ScVia *via)
 {
     memset (via, 0, sizeof *via);
-    gsize i = expect (v, 0, "SIP");
-    if (!i || !(i = expect (v, i, "/")) || !(i = expect (v, i, "2.0")) || !(i = expect (v, i, "/")))
+    gsize i;
+    if (v.len > 8 && sc_sv_eq_ci ((ScStrView){v.p, 8}, "SIP/2.0/"))
+        i = 8; /* as nearly everyone writes it; the general form may have LWS around the '/' */
+    else if (!(i = expect (v, 0, "SIP")) || !(i = expect (v, i, "/")) ||
+             !(i = expect (v, i, "2.0")) || !(i = expect (v, i, "/")))
         return FALSE;
     i = skip_lws (v, i);
     gsize ts = i;

@@ -161,6 +161,32 @@ test_ip_equal_by_value (void)
     g_assert_false (sc_ip_is_private (&a));
 }
 
+/* IPv4 literals are read as inet_pton reads them: exactly four parts of 0..255, no leading
+ * zeros, nothing else; names are not addresses. */
+static void
+test_ipv4_literals (void)
+{
+    static const struct {
+        const char *text;
+        gboolean ok;
+    } cases[] = {
+        {"192.0.2.255", TRUE},      {"0.0.0.0", TRUE},     {"[198.51.100.7]", TRUE},
+        {"192.0.2.256", FALSE},     {"192.0.2", FALSE},    {"192.0.2.1.5", FALSE},
+        {"192.0.2.01", FALSE},      {"192.0.2.1.", FALSE}, {".192.0.2.1", FALSE},
+        {"192..2.1", FALSE},        {"1000.0.0.1", FALSE}, {"192.0.2.x", FALSE},
+        {"pbx.example.com", FALSE}, {"", FALSE},           {"::ffff:192.0.2.1", TRUE},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+        ScEndpoint e = {0};
+        g_assert_cmpint (sc_ip_parse (cases[i].text, strlen (cases[i].text), &e), ==, cases[i].ok);
+    }
+    ScEndpoint e = {0};
+    g_assert_true (sc_ip_parse ("203.0.113.9", 11, &e));
+    g_assert_cmpint (e.family, ==, 4);
+    g_assert_cmpuint (e.addr[0], ==, 203);
+    g_assert_cmpuint (e.addr[3], ==, 9);
+}
+
 static void
 test_contacts_outbound (void)
 {
@@ -285,6 +311,7 @@ main (int argc, char **argv)
     g_test_add_func ("/sip/folded-and-absurd-length", test_folded_and_absurd_length);
     g_test_add_func ("/uri/parse", test_uri);
     g_test_add_func ("/ip/equal-by-value", test_ip_equal_by_value);
+    g_test_add_func ("/ip/ipv4-literals", test_ipv4_literals);
     g_test_add_func ("/ip/endpoint-format", test_endpoint_format);
     g_test_add_func ("/sip/token-chars", test_token_chars);
     g_test_add_func ("/sip/contacts-outbound", test_contacts_outbound);
