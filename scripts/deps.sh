@@ -3,7 +3,8 @@
 # everything is already there.  Usage: scripts/deps.sh [build|test|lab]
 set -euo pipefail
 need_build=(cmake pkg-config gcc make libglib2.0-dev libpcap-dev zlib1g-dev python3)
-need_test=(tshark valgrind libwireshark-dev wireshark-dev util-linux bsdutils parallel jq)
+need_test=(tshark valgrind libwireshark-dev wireshark-dev util-linux bsdutils parallel jq chromium
+  chromium-driver fonts-dejavu-core)
 need_lab=(kamailio kamailio-outbound-modules kamailio-tls-modules openssl sip-tester iproute2 iptables tcpdump python3)
 want=("${need_build[@]}")
 case "${1:-build}" in

@@ -197,6 +197,19 @@ write_output (const char *path, const GString *text)
 {
     if (!path || strcmp (path, "-") == 0)
         return fwrite (text->str, 1, text->len, stdout) == text->len && fflush (stdout) == 0;
+    /* A new or regular file is replaced whole (a nightly job never reads half a report). Any
+     * other existing path (/dev/null, a FIFO, a terminal, a symbolic link) is written into: the
+     * replacing rename would put a regular file in its place. */
+    struct stat st;
+    if (lstat (path, &st) == 0 && !S_ISREG (st.st_mode)) {
+        FILE *fp = fopen (path, "w");
+        gboolean ok = fp && fwrite (text->str, 1, text->len, fp) == text->len;
+        if (fp && fclose (fp) != 0)
+            ok = FALSE;
+        if (!ok)
+            fprintf (stderr, "sipconn-audit: cannot write %s: %s\n", path, g_strerror (errno));
+        return ok;
+    }
     g_autoptr (GError) error = NULL;
     if (!g_file_set_contents (path, text->str, (gssize)text->len, &error)) {
         fprintf (stderr, "sipconn-audit: %s\n", error->message);
@@ -211,7 +224,7 @@ main (int argc, char **argv)
     ScOptions o = {0};
     GOptionEntry entries[] = {
         {"format", 'f', 0, G_OPTION_ARG_STRING, &o.format,
-         "text, json, ndjson or markdown (default text)", "FORMAT"},
+         "text, json, ndjson, markdown or html (default text)", "FORMAT"},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "write the report to FILE", "FILE"},
         {"fail-on", 0, 0, G_OPTION_ARG_STRING, &o.fail_on,
          "error, warning, info or never: what makes the exit status 1 (default warning)", "LEVEL"},
@@ -250,12 +263,8 @@ main (int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *format = o.format ? o.format : "text";
-    if (strcmp (format, "html") == 0) {
-        usage_error ("--format %s is not available in this version", format);
-        return EXIT_USAGE;
-    }
     if (strcmp (format, "text") && strcmp (format, "json") && strcmp (format, "ndjson") &&
-        strcmp (format, "markdown")) {
+        strcmp (format, "markdown") && strcmp (format, "html")) {
         usage_error ("unknown format '%s'", format);
         return EXIT_USAGE;
     }
@@ -275,7 +284,9 @@ main (int argc, char **argv)
         fprintf (stderr, "sipconn-audit: %s\n", error->message);
         return EXIT_USAGE;
     }
-    cfg.excerpts = strcmp (format, "markdown") == 0; /* only this format shows them */
+    /* Only the ticket reports show excerpts; only the HTML one draws messages. */
+    gboolean html = strcmp (format, "html") == 0;
+    cfg.excerpts = html || strcmp (format, "markdown") == 0;
     if ((o.rules && !select_rules (&cfg, o.rules, TRUE)) ||
         (o.ignore && !select_rules (&cfg, o.ignore, FALSE)))
         return EXIT_USAGE;
@@ -294,6 +305,7 @@ main (int argc, char **argv)
     }
 
     ScReport *report = sc_report_new ();
+    report->keep_events = html;
     ScProgress progress;
     sc_progress_init (&progress, inputs_size (paths));
     guint usable = 0;
@@ -316,6 +328,8 @@ main (int argc, char **argv)
         sc_report_ndjson (report, out);
     else if (strcmp (format, "markdown") == 0)
         sc_report_markdown (report, out);
+    else if (html)
+        sc_report_html (report, out);
     else
         sc_report_text (report, out);
     gboolean written = write_output (o.output, out);

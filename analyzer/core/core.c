@@ -682,8 +682,11 @@ sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsiz
     }
 
     ScMessageFacts facts = {.frame = ev->frame,
+                            .ts_us = ev->ts_us,
                             .conn_id = conn->id,
                             .is_request = msg.is_request,
+                            .method = msg.is_request ? msg.method : msg.cseq_method,
+                            .status = msg.status,
                             .src = ev->src,
                             .dst = ev->dst,
                             .transport = conn->transport,

@@ -122,8 +122,11 @@ typedef struct {
  * callback only. */
 typedef struct {
     guint32 frame;
+    gint64 ts_us; /* capture time, µs since the epoch */
     guint conn_id;
     gboolean is_request;
+    ScStrView method;  /* requests: the method; responses: the CSeq method (may be unset) */
+    guint status;      /* responses: the status code */
     gboolean backward; /* sent by the acceptor of a connection with known initiator */
     gboolean direction_known;
     ScEndpoint src, dst;   /* as the message travelled */
@@ -140,6 +143,7 @@ typedef struct {
  * (§4.4.2). Valid during the callback only. */
 typedef struct {
     guint32 frame;
+    gint64 ts_us; /* capture time, µs since the epoch */
     guint conn_id;
     const char *kind;      /* "crlf-ping", "crlf-pong", "crlf-unsolicited", "crlf-udp",
                               "stun-request", "stun-response" (success), "stun-error",

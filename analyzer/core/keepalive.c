@@ -18,6 +18,7 @@ sc_core_stream_crlf (ScCore *core, ScConn *conn, gboolean from_a, gsize count, g
     int me = from_a ? 0 : 1, peer = 1 - me;
     gsize pairs = count / 2;
     ScKeepaliveFacts ka = {.frame = frame,
+                           .ts_us = ts_us,
                            .conn_id = conn->id,
                            .kind = "crlf-unsolicited",
                            .from_a = from_a,
@@ -126,6 +127,7 @@ sc_core_udp_datagram (ScCore *core, guint32 frame, gint64 ts_us, const ScEndpoin
     int me = sc_endpoint_equal (src, &c->a) ? 0 : 1;
     char mapped[SC_ENDPOINT_STRLEN];
     ScKeepaliveFacts ka = {.frame = frame,
+                           .ts_us = ts_us,
                            .conn_id = c->id,
                            .kind = "crlf-udp",
                            .from_a = me == 0,

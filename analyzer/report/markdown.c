@@ -22,40 +22,24 @@ md_text (GString *out, const char *s)
 static void
 summary (const ScReport *report, GString *out)
 {
-    guint64 packets = 0, messages = 0, per_rule[SC_RULE_COUNT] = {0};
-    guint conns[SC_TRANSPORT_OTHER + 1] = {0}, flows = 0;
-    gint64 first = 0, last = 0;
-    for (guint i = 0; i < report->files->len; i++) {
-        const ScFileReport *f = report->files->pdata[i];
-        packets += f->packets;
-        messages += f->sip_messages;
-        if (f->first_ts_us && (!first || f->first_ts_us < first))
-            first = f->first_ts_us;
-        last = MAX (last, f->last_ts_us);
-        for (guint j = 0; j < f->connections->len; j++)
-            conns[MIN (g_array_index (f->connections, ScConnFacts, j).transport,
-                       SC_TRANSPORT_OTHER)]++;
-        flows += f->flows->len;
-        for (guint j = 0; j < f->findings->len; j++)
-            per_rule[g_array_index (f->findings, ScReportFinding, j).rule]++;
-    }
-    guint64 counts[3];
-    sc_report_count (report, counts);
+    ScReportSummary sum;
+    sc_report_summarize (report, &sum);
+    const guint64 *counts = sum.per_severity;
     g_string_append (out, "# sipconn-audit report\n\n");
     g_string_append_printf (
         out, "- **Files:** %u, %" G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT " SIP messages\n",
-        report->files->len, packets, messages);
-    if (first) {
+        sum.files, sum.packets, sum.sip_messages);
+    if (sum.first_ts_us) {
         char a[32], b[32];
-        sc_report_format_time (first, a);
-        sc_report_format_time (last, b);
+        sc_report_format_time (sum.first_ts_us, a);
+        sc_report_format_time (sum.last_ts_us, b);
         g_string_append_printf (out, "- **Time span:** %s to %s\n", a, b);
     }
     g_string_append_printf (out,
                             "- **Connections:** %u UDP flows, %u TCP, %u TLS; %u with keep-alive "
                             "or outbound state\n",
-                            conns[SC_TRANSPORT_UDP], conns[SC_TRANSPORT_TCP],
-                            conns[SC_TRANSPORT_TLS], flows);
+                            sum.conns[SC_TRANSPORT_UDP], sum.conns[SC_TRANSPORT_TCP],
+                            sum.conns[SC_TRANSPORT_TLS], sum.flows);
     g_string_append_printf (out,
                             "- **Findings:** %" G_GUINT64_FORMAT " error, %" G_GUINT64_FORMAT
                             " warning, %" G_GUINT64_FORMAT " info\n\n",
@@ -66,11 +50,11 @@ summary (const ScReport *report, GString *out)
     g_string_append (out, "| Rule | Severity | Findings | What it checks | Reference |\n"
                           "|---|---|---:|---|---|\n");
     for (guint r = 0; r < SC_RULE_COUNT; r++) {
-        if (!per_rule[r])
+        if (!sum.per_rule[r])
             continue;
         const ScRuleInfo *info = sc_rule_info (r);
         g_string_append_printf (out, "| %s | %s | %" G_GUINT64_FORMAT " | ", info->id,
-                                sc_severity_name (info->severity), per_rule[r]);
+                                sc_severity_name (info->severity), sum.per_rule[r]);
         md_text (out, info->title);
         g_string_append (out, " | ");
         md_text (out, info->reference);

@@ -44,6 +44,8 @@ file_free (gpointer p)
     g_array_unref (f->connections);
     g_array_unref (f->flows);
     g_array_unref (f->findings);
+    if (f->events)
+        g_array_unref (f->events);
     g_free (f);
 }
 
@@ -78,6 +80,8 @@ sc_report_add_file (ScReport *report, const char *path)
     g_array_set_clear_func (f->flows, flow_clear);
     f->findings = g_array_new (FALSE, TRUE, sizeof (ScReportFinding));
     g_array_set_clear_func (f->findings, finding_clear);
+    if (report->keep_events)
+        f->events = g_array_new (FALSE, TRUE, sizeof (ScReportEvent));
     g_ptr_array_add (report->files, f);
     return f;
 }
@@ -135,12 +139,72 @@ on_connection (const ScConnFacts *conn, gpointer user)
     g_array_append_val (f->flows, rf);
 }
 
+/* The next event slot of @f, or NULL when events are not kept or the cap is reached. */
+static ScReportEvent *
+event_slot (ScFileReport *f)
+{
+    if (!f->events)
+        return NULL;
+    if (f->events->len >= SC_REPORT_EVENTS_MAX) {
+        f->events_dropped++;
+        return NULL;
+    }
+    g_array_set_size (f->events, f->events->len + 1);
+    return &g_array_index (f->events, ScReportEvent, f->events->len - 1);
+}
+
+static void
+set_label (ScReportEvent *e, const char *p, gsize len)
+{
+    len = MIN (len, sizeof e->label - 1);
+    memcpy (e->label, p, len);
+    e->label[len] = '\0';
+}
+
+static void
+on_message (const ScMessageFacts *m, gpointer user)
+{
+    ScReportEvent *e = event_slot (user);
+    if (!e)
+        return;
+    e->conn_id = m->conn_id;
+    e->frame = m->frame;
+    e->ts_us = m->ts_us;
+    e->kind = m->is_request ? SC_EVENT_REQUEST : SC_EVENT_RESPONSE;
+    e->from_a = sc_endpoint_equal (&m->src, &m->initiator_ep);
+    e->status = m->status;
+    e->ref_frame = m->request_frame;
+    e->latency_us = -1;
+    if (m->method.p)
+        set_label (e, m->method.p, m->method.len);
+}
+
+static void
+on_keepalive (const ScKeepaliveFacts *k, gpointer user)
+{
+    ScReportEvent *e = event_slot (user);
+    if (!e)
+        return;
+    e->conn_id = k->conn_id;
+    e->frame = k->frame;
+    e->ts_us = k->ts_us;
+    e->kind = SC_EVENT_KEEPALIVE;
+    e->from_a = k->from_a;
+    e->ref_frame = k->ping_frame;
+    e->latency_us = k->latency_us;
+    e->interval_s = k->flow.flow_timer_s ? k->flow.flow_timer_s : k->flow.keep_s;
+    e->counted = k->counted;
+    set_label (e, k->kind, strlen (k->kind));
+}
+
 void
 sc_report_sink (ScSink *sink)
 {
     memset (sink, 0, sizeof *sink);
     sink->finding = on_finding;
     sink->connection = on_connection;
+    sink->message = on_message;
+    sink->keepalive = on_keepalive;
 }
 
 static gint
@@ -186,6 +250,28 @@ sc_report_count (const ScReport *report, guint64 counts[3])
         for (guint j = 0; j < f->findings->len; j++)
             counts[sc_rule_info (g_array_index (f->findings, ScReportFinding, j).rule)->severity]++;
     }
+}
+
+void
+sc_report_summarize (const ScReport *report, ScReportSummary *sum)
+{
+    memset (sum, 0, sizeof *sum);
+    sum->files = report->files->len;
+    for (guint i = 0; i < report->files->len; i++) {
+        const ScFileReport *f = report->files->pdata[i];
+        sum->packets += f->packets;
+        sum->sip_messages += f->sip_messages;
+        if (f->first_ts_us && (!sum->first_ts_us || f->first_ts_us < sum->first_ts_us))
+            sum->first_ts_us = f->first_ts_us;
+        sum->last_ts_us = MAX (sum->last_ts_us, f->last_ts_us);
+        for (guint j = 0; j < f->connections->len; j++)
+            sum->conns[MIN (g_array_index (f->connections, ScConnFacts, j).transport,
+                            SC_TRANSPORT_OTHER)]++;
+        sum->flows += f->flows->len;
+        for (guint j = 0; j < f->findings->len; j++)
+            sum->per_rule[g_array_index (f->findings, ScReportFinding, j).rule]++;
+    }
+    sc_report_count (report, sum->per_severity);
 }
 
 void

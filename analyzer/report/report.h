@@ -32,6 +32,34 @@ typedef struct {
     guint32 close_frame;
 } ScReportFlow;
 
+/* One SIP message or keep-alive of a connection or flow, kept (only when the report asks for
+ * them, see ScReport.keep_events) for the HTML report's ladders and timelines. */
+typedef enum {
+    SC_EVENT_REQUEST,
+    SC_EVENT_RESPONSE,
+    SC_EVENT_KEEPALIVE,
+} ScReportEventKind;
+
+typedef struct {
+    guint conn_id;
+    guint32 frame;
+    gint64 ts_us; /* capture time, µs since the epoch */
+    ScReportEventKind kind;
+    gboolean from_a;    /* sent by endpoint a of the connection (ScConnFacts.a) */
+    guint status;       /* responses */
+    guint32 ref_frame;  /* responses: the request's frame; pongs and STUN answers: the ping's or
+                           request's frame; 0 when none */
+    gint64 latency_us;  /* pongs and STUN answers: since their ping; -1 otherwise */
+    guint32 interval_s; /* keep-alives: the interval in force (Flow-Timer, else keep); 0: none */
+    gboolean counted;   /* keep-alives: a ping or its answer (not an unsolicited CRLF) */
+    char label[24];     /* the method (responses: the CSeq method) or the keep-alive kind,
+                           cut to fit */
+} ScReportEvent;
+
+/* Events kept per file at most: beyond it they are counted in events_dropped (a report of a
+ * long capture then draws its beginning; memory stays bounded). */
+#define SC_REPORT_EVENTS_MAX 250000
+
 typedef struct {
     char *path; /* owned */
     guint64 packets;
@@ -46,11 +74,27 @@ typedef struct {
      * first packet got (frames count on across them); empty otherwise. */
     GPtrArray *parts;          /* char*, owned */
     GArray *parts_first_frame; /* guint32 */
+    GArray *events;            /* ScReportEvent in the order seen; NULL unless kept */
+    guint64 events_dropped;    /* events beyond SC_REPORT_EVENTS_MAX */
 } ScFileReport;
 
 typedef struct {
-    GPtrArray *files; /* ScFileReport*, owned */
+    GPtrArray *files;     /* ScFileReport*, owned */
+    gboolean keep_events; /* files added from now on keep their events (the HTML report) */
 } ScReport;
+
+/* What the ticket reports open with, summed over all files. */
+typedef struct {
+    guint files;
+    guint64 packets, sip_messages;
+    gint64 first_ts_us, last_ts_us;      /* 0 when no packet had a time */
+    guint conns[SC_TRANSPORT_OTHER + 1]; /* connections and flows by transport */
+    guint flows;                         /* with keep-alive or outbound state */
+    guint64 per_rule[SC_RULE_COUNT];
+    guint64 per_severity[3];
+} ScReportSummary;
+
+void sc_report_summarize (const ScReport *report, ScReportSummary *sum);
 
 ScReport *sc_report_new (void);
 void sc_report_free (ScReport *report);
@@ -73,6 +117,10 @@ void sc_report_text (const ScReport *report, GString *out);
 /* The ticket report: summary, then each finding with its rule, frames and message excerpt
  * (findings carry excerpts when the core ran with ScConfig.excerpts). */
 void sc_report_markdown (const ScReport *report, GString *out);
+/* The same as one self-contained HTML page (inline CSS and SVG, no script), with a ladder
+ * diagram per connection or flow and a keep-alive timeline per flow with keep-alives. Draws
+ * from the files' events (ScReport.keep_events must have been set before they were added). */
+void sc_report_html (const ScReport *report, GString *out);
 
 /* "2025-11-21T04:40:00.001Z" for @ts_us (UTC). */
 void sc_report_format_time (gint64 ts_us, char buf[32]);

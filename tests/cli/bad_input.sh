@@ -95,8 +95,8 @@ run --rules SYM-001 --format json "$good"
 check "--rules keeps only those" '[ $(printf "%s" "$out" | grep -c "\"rule\": ") -eq 1 ]'
 run --rules NOPE-001 "$good"
 check "unknown rule ID: exit 2" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "unknown rule ID"'
-run --format html "$good"
-check "--format html refused clearly" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "not available in this version"'
+run --format pdf "$good"
+check "--format pdf refused clearly" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "unknown format .pdf."'
 printf '[sipconn]\nudp_max_sip_bytes = 2000\n' >"$tmp/jumbo.conf"
 run --config "$tmp/jumbo.conf" --format json "$samples/synthetic/prac001-fire.pcap"
 check "--config raises the UDP limit: no PRAC-001" '[ $rc -eq 0 ] && ! printf "%s" "$out" | grep -q PRAC-001'

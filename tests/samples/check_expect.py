@@ -1,19 +1,70 @@
 #!/usr/bin/env python3
-"""Checks sipconn-audit's JSON and Markdown reports for one sample against its hand-written
-.expect file.
+"""Checks sipconn-audit's JSON, Markdown and HTML reports for one sample against its
+hand-written .expect file.
 
     check_expect.py AUDIT SAMPLE.pcap
 
 The .expect file lists one finding per line: RULE SEVERITY FRAMES[,FRAMES...] with '#'
 comments. The audit must report exactly that multiset of (rule, severity, frames): nothing
 missing, nothing extra, whatever the severity; in JSON, and in the Markdown report's finding
-headings ("### RULE · severity · frames N, M").
+headings ("### RULE · severity · frames N, M"), and in the HTML report's finding articles.
+In the HTML report, besides: each finding's first frame is marked in its connection's ladder
+(class "bad" for an error or warning, "info" for an info finding) and links back to it, and
+the page loads nothing and runs nothing (no script, no external reference).
 """
 import collections
 import json
+import os
 import re
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "report"))
+from html_report import HtmlReport  # noqa: E402
+
+
+def check_html(audit, sample, doc, want):
+    """Returns the failures of the HTML report (an empty list when it is right)."""
+    proc = subprocess.run([audit, "--format", "html", "--fail-on", "never", sample],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        return ["html: audit exited %d: %s" % (proc.returncode, proc.stderr)]
+    page = HtmlReport()
+    page.feed(proc.stdout)
+    fails = ["html: %s" % x for x in page.external]
+    fails += ["html: a link to %s, which no element has" % h for h in page.dead_links()]
+    got = collections.Counter()
+    for text in page.headings.values():
+        m = re.match(r"^([A-Z]+-\d{3}) · (\w+) · frames? ([\d, ]+)$", text.strip())
+        if m:
+            got[(m.group(1), m.group(2), tuple(int(x) for x in m.group(3).split(", ")))] += 1
+    for k in sorted(want - got):
+        fails.append("MISSING  %s %s %s (html)" % (k[0], k[1], ",".join(map(str, k[2]))))
+    for k in sorted(got - want):
+        fails.append("EXTRA    %s %s %s (html)" % (k[0], k[1], ",".join(map(str, k[2]))))
+    for fi, f in enumerate(doc["files"]):
+        # The finding a frame's mark links to is the most severe one citing it first.
+        rank = {"error": 2, "warning": 1, "info": 0}
+        best = {}
+        for j, x in enumerate(f["findings"]):
+            if not x.get("connection"):
+                continue
+            key = (x["connection"], x["frames"][0])
+            if key not in best or rank[x["severity"]] > rank[best[key][1]["severity"]]:
+                best[key] = (j, x)
+        for (conn, frame), (j, x) in sorted(best.items()):
+            if "f%d-c%d" % (fi, conn) not in page.classes:
+                continue  # a connection without pictures (beyond the drawing caps)
+            mark = "f%d-c%d-m%d" % (fi, conn, frame)
+            cls = page.classes.get(mark)
+            want_cls = "info" if x["severity"] == "info" else "bad"
+            if cls is None or want_cls not in cls.split():
+                fails.append("html: %s frame %d not marked %s in connection %d's ladder "
+                             "(class %r)" % (x["rule"], frame, want_cls, conn, cls))
+            elif page.links.get(mark) != "#f%d-finding-%d" % (fi, j):
+                fails.append("html: the mark of frame %d links to %r, not finding %d"
+                             % (frame, page.links.get(mark), j))
+    return fails
 
 
 def load_expect(path):
@@ -61,8 +112,11 @@ def main():
             print("MISSING  %s %s %s (%s)" % (k[0], k[1], ",".join(map(str, k[2])), label))
         for k in sorted(g - want):
             print("EXTRA    %s %s %s (%s)" % (k[0], k[1], ",".join(map(str, k[2])), label))
+    for line in check_html(audit, sample, doc, want):
+        print(line)
+        failed = 1
     if not failed:
-        print("%s: %d findings as expected (json, markdown)" % (sample, sum(want.values())))
+        print("%s: %d findings as expected (json, markdown, html)" % (sample, sum(want.values())))
     return failed
 
 
