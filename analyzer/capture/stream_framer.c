@@ -51,21 +51,17 @@ find_start_line (const char *p, gsize len, gsize from)
     return len;
 }
 
-static void
-consume (ScFramer *f, gsize n)
+/* Frames the @total bytes at @base; returns how many it used (the rest waits for more bytes).
+ * Messages are handed to the sink in place: nothing is copied or moved here. */
+static gsize
+frame_bytes (ScFramer *f, const char *base, gsize total, const ScFramerSink *sink, gpointer user)
 {
-    g_byte_array_remove_range (f->buf, 0, (guint)n);
-}
-
-/* Frames what the buffer holds. Returns when more bytes are needed. */
-static void
-frame_buffer (ScFramer *f, const ScFramerSink *sink, gpointer user)
-{
+    gsize pos = 0;
     for (;;) {
-        const char *p = (const char *)f->buf->data;
-        gsize len = f->buf->len;
+        const char *p = base + pos;
+        gsize len = total - pos;
         if (len == 0)
-            return;
+            return pos;
 
         if (f->resync) {
             gsize at = find_start_line (p, len, 0);
@@ -75,10 +71,10 @@ frame_buffer (ScFramer *f, const ScFramerSink *sink, gpointer user)
                 const char *nl = g_strrstr_len (p, (gssize)len, "\n");
                 gsize keep_from =
                     nl ? (gsize)(nl - p) + 1 : (len > SC_FRAMER_MAX_HEADERS ? len : 0);
-                consume (f, keep_from);
-                return;
+                pos += keep_from;
+                return pos;
             }
-            consume (f, at);
+            pos += at;
             f->resync = FALSE;
             f->scanned = 0;
             continue;
@@ -91,13 +87,13 @@ frame_buffer (ScFramer *f, const ScFramerSink *sink, gpointer user)
         if (crlf > 0) {
             if (sink->crlf)
                 sink->crlf (user, crlf, f->last_frame, f->last_ts_us);
-            consume (f, crlf);
+            pos += crlf;
             continue;
         }
 
         gssize sl = sc_sip_start_line_len (p, len);
         if (sl < 0)
-            return; /* a start line may be arriving */
+            return pos; /* a start line may be arriving */
         if (sl == 0) {
             /* Not SIP after a complete message: report once, then resynchronise. */
             gsize at = find_start_line (p, len, 1);
@@ -106,10 +102,10 @@ frame_buffer (ScFramer *f, const ScFramerSink *sink, gpointer user)
             f->in_junk = TRUE;
             if (at == len) {
                 const char *nl = g_strrstr_len (p, (gssize)len, "\n");
-                consume (f, nl ? (gsize)(nl - p) + 1 : (len > SC_FRAMER_MAX_HEADERS ? len : 0));
-                return;
+                pos += nl ? (gsize)(nl - p) + 1 : (len > SC_FRAMER_MAX_HEADERS ? len : 0);
+                return pos;
             }
-            consume (f, at);
+            pos += at;
             continue;
         }
 
@@ -117,10 +113,10 @@ frame_buffer (ScFramer *f, const ScFramerSink *sink, gpointer user)
         if (hend == 0) {
             if (len >= SC_FRAMER_MAX_HEADERS) {
                 f->resync = TRUE; /* headers beyond any sane size: skip this message */
-                consume (f, (gsize)sl);
+                pos += (gsize)sl;
                 continue;
             }
-            return;
+            return pos;
         }
         guint64 cl = 0;
         gboolean valid = FALSE;
@@ -131,18 +127,18 @@ frame_buffer (ScFramer *f, const ScFramerSink *sink, gpointer user)
             sink->message (user, p, hend, f->last_frame, f->last_ts_us, FALSE, 0);
             f->prev_msg_frame = f->last_frame;
             f->sip_seen = TRUE;
-            consume (f, hend);
+            pos += hend;
             f->resync = TRUE;
             continue;
         }
         gsize need = hend + (gsize)cl;
         if (len < need)
-            return;
+            return pos;
         f->in_junk = FALSE;
         f->sip_seen = TRUE;
         f->prev_msg_frame = f->last_frame;
         sink->message (user, p, need, f->last_frame, f->last_ts_us, FALSE, 0);
-        consume (f, need);
+        pos += need;
     }
 }
 
@@ -165,10 +161,26 @@ sc_framer_feed (ScFramer *f, const guint8 *data, gsize len, guint32 frame, gint6
             return;
         }
     }
-    g_byte_array_append (f->buf, data, (guint)len);
     f->last_frame = frame;
     f->last_ts_us = ts_us;
-    frame_buffer (f, sink, user);
+    if (f->buf->len == 0) {
+        /* The usual case, whole messages per segment: framed where they lie, and only an
+         * unfinished tail is kept. */
+        gsize used = frame_bytes (f, (const char *)data, len, sink, user);
+        if (used < len)
+            g_byte_array_append (f->buf, data + used, (guint)(len - used));
+        return;
+    }
+    g_byte_array_append (f->buf, data, (guint)len);
+    gsize used = frame_bytes (f, (const char *)f->buf->data, f->buf->len, sink, user);
+    if (used == f->buf->len) {
+        /* Drained: give its memory back (thousands of idle connections would each keep the size
+         * of their largest message otherwise). */
+        g_byte_array_unref (f->buf);
+        f->buf = g_byte_array_new ();
+    } else if (used > 0) {
+        g_byte_array_remove_range (f->buf, 0, (guint)used);
+    }
 }
 
 void

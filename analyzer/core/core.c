@@ -52,15 +52,20 @@ char *
 sc_dest_key (ScTransport transport, const ScEndpoint *from, const ScEndpoint *to)
 {
     char a[SC_ENDPOINT_STRLEN], b[SC_ENDPOINT_STRLEN];
-    return g_strdup_printf ("%s|%s|%s", sc_transport_name (transport), sc_ip_format (from, a),
-                            sc_endpoint_format (to, b));
+    return g_strconcat (sc_transport_name (transport), "|", sc_ip_format (from, a), "|",
+                        sc_endpoint_format (to, b), NULL);
 }
 
 char *
 sc_via_sent_by (const ScVia *via)
 {
-    return g_strdup_printf ("%.*s:%u", (int)via->host.len, via->host.p,
-                            via->port ? via->port : 5060);
+    char port[8];
+    *sc_put_uint (port, via->port ? via->port : 5060) = '\0';
+    char *out = g_malloc (via->host.len + 1 + strlen (port) + 1);
+    memcpy (out, via->host.p, via->host.len);
+    out[via->host.len] = ':';
+    strcpy (out + via->host.len + 1, port);
+    return out;
 }
 
 gint
@@ -150,17 +155,20 @@ cmp_gint64 (gconstpointer a, gconstpointer b)
     return x < y ? -1 : x > y;
 }
 
-/* min, median, max of @samples into @out (-1 each when there are none). Sorts @samples. */
+/* min, median (of the recent samples kept), max of @st into @out (-1 each when there are none). */
 static void
-summarize (GArray *samples, gint64 out[3])
+summarize (const ScSampleStats *st, gint64 out[3])
 {
     out[0] = out[1] = out[2] = -1;
-    if (!samples || samples->len == 0)
+    if (st->n == 0)
         return;
-    g_array_sort (samples, cmp_gint64);
-    out[0] = g_array_index (samples, gint64, 0);
-    out[1] = g_array_index (samples, gint64, samples->len / 2);
-    out[2] = g_array_index (samples, gint64, samples->len - 1);
+    gint64 kept[SC_FLOW_RECENT];
+    guint n = MIN (st->n, SC_FLOW_RECENT);
+    memcpy (kept, st->recent, n * sizeof kept[0]);
+    qsort (kept, n, sizeof kept[0], cmp_gint64);
+    out[0] = st->min;
+    out[1] = kept[n / 2];
+    out[2] = st->max;
 }
 
 static const char *
@@ -192,8 +200,8 @@ flow_facts (const ScCore *core, ScConn *c, ScFlowFacts *ff)
     ff->timer_s = (guint32)(interval / G_USEC_PER_SEC);
     ff->timer_source = timer_source_name (src);
     ff->keepalives = c->keepalives;
-    summarize (f->intervals_us, ff->interval_us);
-    summarize (f->latencies_us, ff->latency_us);
+    summarize (&f->intervals_us, ff->interval_us);
+    summarize (&f->latencies_us, ff->latency_us);
     if (f->mappings) {
         ff->mappings = (const ScEndpoint *)f->mappings->data;
         ff->n_mappings = f->mappings->len;
@@ -278,25 +286,25 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
     core->user = user;
     core->udp_flows = g_hash_table_new_full (sc_endpoint_pair_hash, sc_endpoint_pair_equal, NULL,
                                              (GDestroyNotify)sc_conn_unref);
-    core->txns = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, sc_txn_free);
-    core->route_uris = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-    core->invite_2xx = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    core->txns = g_hash_table_new_full (sc_str_hash, g_str_equal, NULL, sc_txn_free);
+    core->route_uris = g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, NULL);
+    core->invite_2xx = g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, NULL);
     core->attempts = g_hash_table_new_full (sc_endpoint_hash, sc_endpoint_key_equal, g_free,
                                             (GDestroyNotify)sc_conn_unref);
     core->udp_failed =
         g_hash_table_new_full (sc_endpoint_hash, sc_endpoint_key_equal, g_free, NULL);
     core->bindings =
-        g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
+        g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
     core->ka_watch =
         g_hash_table_new_full (g_direct_hash, g_direct_equal, (GDestroyNotify)sc_conn_unref, NULL);
     core->next_ka_deadline_us = G_MAXINT64;
     core->contacts =
-        g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
-    core->churn = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+        g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
+    core->churn = g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, g_free);
     core->opened =
-        g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
+        g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
     core->ua_flows =
-        g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
+        g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
     core->scratch = g_string_sized_new (256);
     core->key = g_string_sized_new (128);
     core->excerpt = g_string_sized_new (512);

@@ -55,8 +55,9 @@ typedef struct {
     guint32 timer_s;            /* keep-alive interval in force at the end, 0 when none */
     const char *timer_source;   /* "flow-timer", "keep", "default", "none" */
     guint keepalives;           /* pings, STUN requests and their answers, retransmissions once */
-    gint64 interval_us[3];      /* the sender's keep-alive intervals: min, median, max */
-    gint64 latency_us[3];       /* pong and STUN answer latencies: min, median, max */
+    gint64 interval_us[3];      /* the sender's keep-alive intervals: min, median, max (the
+                                   median of the last 15, exact up to 15) */
+    gint64 latency_us[3];       /* pong and STUN answer latencies: min, median, max (idem) */
     const ScEndpoint *mappings; /* mapped addresses in the order seen (STUN, REGISTER 2xx) */
     guint n_mappings;
 } ScFlowFacts;

@@ -45,8 +45,17 @@ typedef enum {
     SC_TIMER_DEFAULT,    /* outbound flow without a negotiated value (RFC 5626 §4.4.1, §4.4.2) */
 } ScTimerSource;
 
-#define SC_FLOW_SAMPLES 1024 /* interval/latency samples kept per flow for its facts */
-#define SC_FLOW_MAPPINGS 16  /* mapped addresses kept per flow */
+#define SC_FLOW_RECENT 15   /* interval/latency samples a flow keeps for its median */
+#define SC_FLOW_MAPPINGS 16 /* mapped addresses kept per flow */
+
+/* Keep-alive intervals or latencies of a flow in fixed memory (a flow may live for days):
+ * the exact minimum and maximum of all samples, and the most recent SC_FLOW_RECENT for the
+ * median (exact while there are no more than that). */
+typedef struct {
+    guint n; /* samples seen */
+    gint64 min, max;
+    gint64 recent[SC_FLOW_RECENT]; /* ring: sample k at recent[k % SC_FLOW_RECENT] */
+} ScSampleStats;
 
 typedef struct {
     /* Outbound binding (RFC 5626 §6) using this flow. */
@@ -79,8 +88,8 @@ typedef struct {
     guint32 mapped_frame;
     guint32 changed_frame; /* KA-003 fired here and no REGISTER from the UA since; 0 otherwise */
     /* Facts. */
-    GArray *intervals_us, *latencies_us; /* gint64, at most SC_FLOW_SAMPLES each */
-    GArray *mappings;                    /* ScEndpoint, at most SC_FLOW_MAPPINGS */
+    ScSampleStats intervals_us, latencies_us;
+    GArray *mappings; /* ScEndpoint, at most SC_FLOW_MAPPINGS */
     /* FLOW-001 / FLOW-006. */
     char *contact_key; /* the registered Contact "user@host:port" (owned), NULL */
     char *ua_sent_by;  /* the UA's top Via sent-by in its REGISTER, "host:port" (owned), NULL */

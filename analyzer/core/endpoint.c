@@ -178,6 +178,26 @@ sc_endpoint_hash (gconstpointer p)
     return h ^ (h >> 15);
 }
 
+guint
+sc_str_hash (gconstpointer key)
+{
+    const char *s = key;
+    gsize len = strlen (s);
+    guint64 h = 0x9E3779B97F4A7C15u ^ len;
+    gsize i = 0;
+    for (; i + 8 <= len; i += 8) {
+        guint64 w;
+        memcpy (&w, s + i, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDu;
+        h ^= h >> 32;
+    }
+    guint64 tail = 0;
+    memcpy (&tail, s + i, len - i);
+    h = (h ^ tail) * 0xC4CEB9FE1A85EC53u;
+    h ^= h >> 29;
+    return (guint)(h ^ (h >> 32));
+}
+
 gboolean
 sc_endpoint_key_equal (gconstpointer a, gconstpointer b)
 {

@@ -10,10 +10,19 @@
 char *
 sc_flow_uri_key (const ScSipUri *uri)
 {
+    /* "user@host:port", the host in lower case: built for every request, so no printf. */
     guint16 port = uri->port ? uri->port : (uri->sips ? 5061 : 5060);
-    g_autofree char *host = g_ascii_strdown (uri->host.p, (gssize)uri->host.len);
-    return g_strdup_printf ("%.*s@%s:%u", (int)uri->user.len, uri->user.p ? uri->user.p : "", host,
-                            port);
+    gsize user = uri->user.p ? uri->user.len : 0;
+    char *out = g_malloc (user + 1 + uri->host.len + 1 + 5 + 1);
+    char *p = out;
+    memcpy (p, uri->user.p ? uri->user.p : "", user);
+    p += user;
+    *p++ = '@';
+    for (gsize i = 0; i < uri->host.len; i++)
+        *p++ = sc_ascii_lower (uri->host.p[i]);
+    *p++ = ':';
+    *sc_put_uint (p, port) = '\0';
+    return out;
 }
 
 static void

@@ -21,12 +21,12 @@ ka_sender (const ScCore *core, const ScFlow *f)
 }
 
 static void
-sample (GArray **arr, gint64 v)
+sample (ScSampleStats *st, gint64 v)
 {
-    if (!*arr)
-        *arr = g_array_new (FALSE, FALSE, sizeof (gint64));
-    if ((*arr)->len < SC_FLOW_SAMPLES)
-        g_array_append_val (*arr, v);
+    st->min = st->n ? MIN (st->min, v) : v;
+    st->max = st->n ? MAX (st->max, v) : v;
+    st->recent[st->n % SC_FLOW_RECENT] = v;
+    st->n++;
 }
 
 static void

@@ -29,10 +29,6 @@ sc_flow_free (ScFlow *f)
     g_free (f->token);
     g_free (f->contact_key);
     g_free (f->ua_sent_by);
-    if (f->intervals_us)
-        g_array_unref (f->intervals_us);
-    if (f->latencies_us)
-        g_array_unref (f->latencies_us);
     if (f->mappings)
         g_array_unref (f->mappings);
     g_free (f);

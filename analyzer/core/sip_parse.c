@@ -25,7 +25,7 @@ sc_sip_start_line_len (const char *buf, gsize len)
     /* Status-Line: "SIP/2.0" SP 3DIGIT SP Reason-Phrase */
     static const char ver[] = "SIP/2.0 ";
     gsize cmp = MIN (l, sizeof ver - 1);
-    if (g_ascii_strncasecmp (buf, ver, cmp) == 0) {
+    if (sc_sv_eq_ci_n ((ScStrView){buf, cmp}, ver)) {
         if (!nl)
             return len >= SC_SIP_MAX_START_LINE ? 0 : -1;
         if (l < 11 || !g_ascii_isdigit (buf[8]) || !g_ascii_isdigit (buf[9]) ||
@@ -54,11 +54,11 @@ sc_sip_start_line_len (const char *buf, gsize len)
     gsize rest = l - (gsize)(sp2 + 1 - buf);
     if (!nl) {
         /* Version still arriving: what is there must be a prefix of it. */
-        if (rest > 7 || g_ascii_strncasecmp (sp2 + 1, "SIP/2.0", rest) != 0)
+        if (rest > 7 || !sc_sv_eq_ci_n ((ScStrView){sp2 + 1, rest}, "SIP/2.0"))
             return 0;
         return len < SC_SIP_MAX_START_LINE ? -1 : 0;
     }
-    if (rest != 7 || g_ascii_strncasecmp (sp2 + 1, "SIP/2.0", 7) != 0)
+    if (rest != 7 || !sc_sv_eq_ci ((ScStrView){sp2 + 1, 7}, "SIP/2.0"))
         return 0;
     return (gssize)line_len + 1;
 }
@@ -66,13 +66,14 @@ sc_sip_start_line_len (const char *buf, gsize len)
 gsize
 sc_sip_headers_end (const char *buf, gsize len)
 {
-    for (gsize i = 0; i + 1 < len; i++) {
-        if (buf[i] != '\n')
-            continue;
-        if (buf[i + 1] == '\n')
-            return i + 2;
-        if (buf[i + 1] == '\r' && i + 2 < len && buf[i + 2] == '\n')
-            return i + 3;
+    /* Line ends only: memchr skips the text between them (the framer asks for every message). */
+    const char *end = buf + len, *p = buf;
+    while (p + 1 < end && (p = memchr (p, '\n', (gsize)(end - p - 1))) != NULL) {
+        if (p[1] == '\n')
+            return (gsize)(p - buf) + 2;
+        if (p[1] == '\r' && p + 2 < end && p[2] == '\n')
+            return (gsize)(p - buf) + 3;
+        p++;
     }
     return 0;
 }
@@ -167,22 +168,27 @@ tag_of (ScStrView value)
 }
 
 /* The first Content-Length counts; a second one makes a malformed message either way. */
+typedef struct {
+    gboolean present, valid;
+    guint64 value;
+} ContentLength;
+
 static void
-note_content_length (ScStrView value, ScSipMsg *m)
+note_content_length (ScStrView value, ContentLength *cl)
 {
-    if (m->has_content_length)
+    if (cl->present)
         return;
-    m->has_content_length = TRUE;
-    guint64 cl = 0;
+    cl->present = TRUE;
+    guint64 n = 0;
     gboolean ok = value.len > 0 && value.len <= 19;
     for (gsize i = 0; ok && i < value.len; i++) {
         if (!g_ascii_isdigit (value.p[i]))
             ok = FALSE;
         else
-            cl = cl * 10 + (guint64)(value.p[i] - '0');
+            n = n * 10 + (guint64)(value.p[i] - '0');
     }
-    m->content_length_valid = ok;
-    m->content_length = ok ? cl : 0;
+    cl->valid = ok;
+    cl->value = ok ? n : 0;
 }
 
 /* The framer needs Content-Length only: Vias, URIs and the rest wait for the core's parse. */
@@ -196,15 +202,14 @@ content_length_only (ScStrView name, ScStrView value, gpointer data)
 gboolean
 sc_sip_find_content_length (const char *buf, gsize len, guint64 *value, gboolean *valid)
 {
-    ScSipMsg tmp;
-    memset (&tmp, 0, sizeof tmp);
+    ContentLength cl = {0};
     gssize sl = sc_sip_start_line_len (buf, len);
     if (sl <= 0)
         return FALSE;
-    walk_headers (buf, len, (gsize)sl, content_length_only, &tmp);
-    *value = tmp.content_length;
-    *valid = tmp.content_length_valid;
-    return tmp.has_content_length;
+    walk_headers (buf, len, (gsize)sl, content_length_only, &cl);
+    *value = cl.value;
+    *valid = cl.valid;
+    return cl.present;
 }
 
 static void
@@ -226,7 +231,11 @@ header_dispatch (ScStrView name, ScStrView value, gpointer data)
             m->cseq_method = sc_sv_trim ((ScStrView){value.p + i, value.len - i});
         }
     } else if (name_is (name, "Content-Length", "l")) {
-        note_content_length (value, m);
+        ContentLength cl = {m->has_content_length, m->content_length_valid, m->content_length};
+        note_content_length (value, &cl);
+        m->has_content_length = cl.present;
+        m->content_length_valid = cl.valid;
+        m->content_length = cl.value;
     } else if (name_is (name, "From", "f")) {
         m->from_tag = tag_of (value);
     } else if (name_is (name, "To", "t")) {
