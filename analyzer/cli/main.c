@@ -151,8 +151,22 @@ audit_capture (char **paths, guint n_paths, const ScConfig *cfg, ScFileReport *f
     }
     f->last_ts_us = last_ts;
     sc_decoder_finish (dec, last_ts);
-    f->packets = sc_decoder_stats (dec)->packets;
+    const ScDecoderStats *st = sc_decoder_stats (dec);
+    f->packets = st->packets;
     f->sip_messages = sc_core_sip_message_count (core);
+    /* What was met or given up on, as facts (a cap never drops state silently). */
+    sc_report_add_count (f, "malformed", st->malformed);
+    sc_report_add_count (f, "unsupported_link", st->unsupported_link);
+    sc_report_add_count (f, "snaplen_cut", st->snaplen_cut);
+    sc_report_add_count (f, "fragments_reassembled", st->frag_completed);
+    sc_report_add_count (f, "fragments_expired", st->frag_expired);
+    sc_report_add_count (f, "fragments_evicted", st->frag_evicted);
+    sc_report_add_count (f, "tcp_connections", st->tcp_connections);
+    sc_report_add_count (f, "tcp_connections_evicted", st->tcp_evicted);
+    sc_report_add_count (f, "tcp_gaps", st->tcp_gaps);
+    sc_report_add_count (f, "tcp_out_of_order_dropped", st->tcp_ooo_dropped);
+    sc_report_add_count (f, "udp_flows_evicted", sc_core_udp_flows_evicted (core));
+    sc_report_add_count (f, "transactions_evicted", sc_core_transactions_evicted (core));
     f->usable = any_read;
     sc_decoder_free (dec);
     sc_core_free (core);

@@ -580,6 +580,18 @@ sc_core_stream_release (ScCore *core, ScConn *conn)
 }
 
 guint64
+sc_core_udp_flows_evicted (const ScCore *core)
+{
+    return core->udp_flows_evicted;
+}
+
+guint64
+sc_core_transactions_evicted (const ScCore *core)
+{
+    return core->txn_evicted;
+}
+
+guint64
 sc_core_sip_message_count (const ScCore *core)
 {
     return core->sip_messages;

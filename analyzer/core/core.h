@@ -254,6 +254,10 @@ void sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes,
 gboolean sc_core_udp_datagram (ScCore *core, guint32 frame, gint64 ts_us, const ScEndpoint *src,
                                const ScEndpoint *dst, const guint8 *bytes, gsize len);
 
+/* State dropped so far to respect the caps (ScConfig.udp_flow_max, txn_max). */
+guint64 sc_core_udp_flows_evicted (const ScCore *core);
+guint64 sc_core_transactions_evicted (const ScCore *core);
+
 /* Number of SIP messages parsed so far. */
 guint64 sc_core_sip_message_count (const ScCore *core);
 

@@ -205,6 +205,13 @@ file_head_json (GString *out, const ScFileReport *f)
         json_text (out, f->errors->pdata[i]);
     }
     g_string_append_c (out, ']');
+    g_string_append (out, ", \"capture\": {");
+    for (guint i = 0; i < f->counts->len; i++) {
+        const ScReportCount *c = &g_array_index (f->counts, ScReportCount, i);
+        g_string_append_printf (out, "%s\"%s\": %" G_GUINT64_FORMAT, i ? ", " : "", c->name,
+                                c->value);
+    }
+    g_string_append_c (out, '}');
     if (f->parts->len) {
         g_string_append (out, ", \"ring\": [");
         for (guint i = 0; i < f->parts->len; i++) {

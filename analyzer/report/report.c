@@ -44,6 +44,7 @@ file_free (gpointer p)
     g_array_unref (f->connections);
     g_array_unref (f->flows);
     g_array_unref (f->findings);
+    g_array_unref (f->counts);
     if (f->events)
         g_array_unref (f->events);
     g_free (f);
@@ -80,6 +81,7 @@ sc_report_add_file (ScReport *report, const char *path)
     g_array_set_clear_func (f->flows, flow_clear);
     f->findings = g_array_new (FALSE, TRUE, sizeof (ScReportFinding));
     g_array_set_clear_func (f->findings, finding_clear);
+    f->counts = g_array_new (FALSE, FALSE, sizeof (ScReportCount));
     if (report->keep_events)
         f->events = g_array_new (FALSE, TRUE, sizeof (ScReportEvent));
     g_ptr_array_add (report->files, f);
@@ -137,6 +139,13 @@ on_connection (const ScConnFacts *conn, gpointer user)
     rf.mappings = g_array_sized_new (FALSE, FALSE, sizeof (ScEndpoint), ff->n_mappings);
     g_array_append_vals (rf.mappings, ff->mappings, ff->n_mappings);
     g_array_append_val (f->flows, rf);
+}
+
+void
+sc_report_add_count (ScFileReport *f, const char *name, guint64 value)
+{
+    ScReportCount c = {.name = name, .value = value};
+    g_array_append_val (f->counts, c);
 }
 
 /* The next event slot of @f, or NULL when events are not kept or the cap is reached. */

@@ -60,6 +60,13 @@ typedef struct {
  * long capture then draws its beginning; memory stays bounded). */
 #define SC_REPORT_EVENTS_MAX 250000
 
+/* A count of what reading the capture met or gave up on (malformed packets, state evicted to
+ * respect a cap, fragments that never completed...): facts, never silent. */
+typedef struct {
+    const char *name; /* static: the JSON key */
+    guint64 value;
+} ScReportCount;
+
 typedef struct {
     char *path; /* owned */
     guint64 packets;
@@ -74,6 +81,7 @@ typedef struct {
      * first packet got (frames count on across them); empty otherwise. */
     GPtrArray *parts;          /* char*, owned */
     GArray *parts_first_frame; /* guint32 */
+    GArray *counts;            /* ScReportCount, in the order added */
     GArray *events;            /* ScReportEvent in the order seen; NULL unless kept */
     guint64 events_dropped;    /* events beyond SC_REPORT_EVENTS_MAX */
 } ScFileReport;
@@ -101,6 +109,9 @@ void sc_report_free (ScReport *report);
 
 /* Returns: (transfer none): a new file entry owned by @report. */
 ScFileReport *sc_report_add_file (ScReport *report, const char *path);
+
+/* Adds the count @name (static string) = @value to @f. */
+void sc_report_add_count (ScFileReport *f, const char *name, guint64 value);
 
 /* Sink callbacks that append to an ScFileReport (pass it as the sink's user data). */
 void sc_report_sink (ScSink *sink);

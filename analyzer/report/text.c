@@ -40,6 +40,20 @@ sc_report_text (const ScReport *report, GString *out)
                                 f->findings->len);
         for (guint j = 0; j < f->errors->len; j++)
             g_string_append_printf (out, "  read error: %s\n", (char *)f->errors->pdata[j]);
+        /* What was dropped or could not be read, when anything was (tcp_connections and the
+         * reassembled fragments are not losses). */
+        gboolean any = FALSE;
+        for (guint j = 0; j < f->counts->len; j++) {
+            const ScReportCount *c = &g_array_index (f->counts, ScReportCount, j);
+            if (!c->value || strcmp (c->name, "tcp_connections") == 0 ||
+                strcmp (c->name, "fragments_reassembled") == 0)
+                continue;
+            g_string_append_printf (out, "%s %s %" G_GUINT64_FORMAT,
+                                    any ? "," : "  capture:", c->name, c->value);
+            any = TRUE;
+        }
+        if (any)
+            g_string_append_c (out, '\n');
         for (guint j = 0; j < f->findings->len; j++) {
             const ScReportFinding *x = &g_array_index (f->findings, ScReportFinding, j);
             const ScRuleInfo *info = sc_rule_info (x->rule);
