@@ -124,7 +124,10 @@ sc_decoder_packet (ScDecoder *dec, const ScPacket *pkt)
     guint16 et;
     gsize off;
     if (!sc_link_supported (pkt->linktype)) {
-        dec->stats.unsupported_link++;
+        if (dec->stats.unsupported_link++ == 0) {
+            dec->stats.unsupported_linktype = pkt->linktype;
+            dec->stats.unsupported_first_frame = pkt->frame;
+        }
         return;
     }
     if (!sc_link_decode (pkt->linktype, pkt->data, pkt->caplen, &et, &off)) {

@@ -13,8 +13,10 @@ typedef struct {
     guint64 packets;
     guint64 bytes;
     guint64 unsupported_link; /* packets of a link type we do not decode */
-    guint64 malformed;        /* headers cut short or inconsistent */
-    guint64 snaplen_cut;      /* packets captured shorter than they were */
+    int unsupported_linktype; /* the first such packet's DLT_* and frame */
+    guint32 unsupported_first_frame;
+    guint64 malformed;   /* headers cut short or inconsistent */
+    guint64 snaplen_cut; /* packets captured shorter than they were */
     guint64 frag_completed, frag_expired, frag_evicted;
     guint64 tcp_connections;
     guint64 tcp_evicted;     /* connections dropped to respect the table cap */

@@ -152,6 +152,14 @@ audit_capture (char **paths, guint n_paths, const ScConfig *cfg, ScFileReport *f
     f->last_ts_us = last_ts;
     sc_decoder_finish (dec, last_ts);
     const ScDecoderStats *st = sc_decoder_stats (dec);
+    if (st->unsupported_link) {
+        /* Packets read but not understood: said once, in one line, as a read error would be. */
+        char *line = g_strdup_printf (
+            "%s: frame %u: link type %d is not decoded (%" G_GUINT64_FORMAT " packets skipped)",
+            paths[0], st->unsupported_first_frame, st->unsupported_linktype, st->unsupported_link);
+        fprintf (stderr, "sipconn-audit: %s\n", line);
+        g_ptr_array_add (f->errors, line);
+    }
     f->packets = st->packets;
     f->sip_messages = sc_core_sip_message_count (core);
     /* What was met or given up on, as facts (a cap never drops state silently). */

@@ -128,6 +128,42 @@ check "UDP flow lasting to the capture's end" '[ "$(flow2_end)" = capture-end ]'
 printf '[sipconn]\nudp_flow_idle_s = 10\n' >"$tmp/idle.conf"
 run --config "$tmp/idle.conf" --format json "$two"
 check "UDP flow silent past udp_flow_idle_s: timed-out" '[ "$(flow2_end)" = timed-out ]'
+# pcapng with a block whose length is absurd: one line with the offset of that block.
+python3 - "$samples/synthetic/pcapng-sections.pcapng" "$tmp/badblock.pcapng" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+pos = n = 0
+while pos < len(d):  # the third block (after the section header and interface description)
+    n += 1
+    length = struct.unpack("<I", d[pos + 4:pos + 8])[0]
+    if n == 3:
+        d[pos + 4:pos + 8] = struct.pack("<I", 0x7FFFFFF0)
+        break
+    pos += length
+open(sys.argv[2], "wb").write(d)
+PY
+run "$tmp/badblock.pcapng"
+check "pcapng bad block length: exit 2 (no packet usable)" '[ $rc -eq 2 ]'
+check "pcapng bad block length: one line naming file, frame and offset" \
+  '[ $(printf "%s\n" "$err" | wc -l) -eq 1 ] && printf "%s" "$err" | grep -q "badblock.pcapng: frame 1 / offset 60: pcapng block size"'
+# A link type the audit does not decode: said in one line with the frame, not silently skipped.
+python3 -c 'import struct,sys; f=open(sys.argv[1],"wb"); f.write(struct.pack("<IHHiIII",0xa1b2c3d4,2,4,0,0,65535,147)); [f.write(struct.pack("<IIII",1700000000+i,0,40,40)+bytes(40)) for i in range(3)]' "$tmp/user0.pcap"
+run --format json "$tmp/user0.pcap"
+check "unknown link type: one line naming file, frame and link type" \
+  '[ $(printf "%s\n" "$err" | wc -l) -eq 1 ] && printf "%s" "$err" | grep -q "user0.pcap: frame 1: link type 147 is not decoded (3 packets skipped)"'
+check "unknown link type: counted in the JSON" 'printf "%s" "$out" | grep -q "\"unsupported_link\": 3"'
+# An unreadable directory beside a good file: one line for it, the good file audited.
+mkdir -p "$tmp/noread" && cp "$good" "$tmp/noread/" && chmod 000 "$tmp/noread" && chmod 755 "$tmp"
+cp "$good" "$tmp/good.pcap" && chmod 644 "$tmp/good.pcap"
+as_user=()
+[ "$(id -u)" -eq 0 ] && as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+"${as_user[@]}" "$audit" --fail-on never "$tmp/noread" "$tmp/good.pcap" >"$tmp/out" 2>"$tmp/err"
+rc=$?; out=$(cat "$tmp/out"); err=$(cat "$tmp/err")
+check "unreadable directory: one line naming it" \
+  '[ $(printf "%s\n" "$err" | wc -l) -eq 1 ] && printf "%s" "$err" | grep -q "noread.*Permission denied"'
+check "unreadable directory: the other input still audited (exit 0)" \
+  '[ $rc -eq 0 ] && printf "%s" "$out" | grep -q "good.pcap: "'
+chmod 755 "$tmp/noread"
 run --keylog /dev/null "$good"
 check "--keylog refused clearly" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "not available"'
 run --format ndjson "$good"

@@ -5,6 +5,7 @@
 # (edges, features), corpus size, time and crashes; crash inputs are kept under
 # tests/fuzz/crashes/ to be fixed and turned into regression inputs (tests/fuzz/regressions/).
 #   tests/fuzz/long_run.sh [RUNS] [HOURS]          (needs: CC=clang, see tests/fuzz/README.md)
+# HARNESSES="stun tls" runs only those (several scripts may run side by side, one per core).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-10000000}
@@ -17,10 +18,10 @@ seeds=$(mktemp -d); trap 'rm -rf "$seeds"' EXIT
 python3 tests/fuzz/make_seeds.py samples "$seeds" >/dev/null
 mkdir -p tests/fuzz/corpus tests/fuzz/crashes build-fuzz/logs
 printf '%-12s %12s %8s %8s %8s %9s %8s\n' harness executions edges features corpus seconds crashes
-for h in sip_message stun tls tcp_stream pcap; do
+for h in ${HARNESSES:-sip_message stun tls tcp_stream pcap}; do
   mkdir -p "tests/fuzz/corpus/$h"
   start=$(date +%s)
-  build-fuzz/tests/fuzz/fuzz_$h -runs="$runs" -max_total_time=$((hours * 3600)) -print_final_stats=1 \
+  build-fuzz/tests/fuzz/fuzz_$h -runs="$runs" -max_total_time="$(awk -v h="$hours" 'BEGIN { printf "%d", h * 3600 }')" -print_final_stats=1 \
     -artifact_prefix="tests/fuzz/crashes/$h-" "tests/fuzz/corpus/$h" "$seeds/$h" \
     >"build-fuzz/logs/$h.log" 2>&1
   rc=$?
