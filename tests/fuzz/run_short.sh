@@ -15,13 +15,14 @@ if [ -d "$here/regressions/$h" ] && [ -n "$(ls "$here/regressions/$h")" ]; then
     { tail -40 "$tmp/regressions.log"; echo "FAIL a regression input of $h crashes again"; exit 1; }
   echo "ok   $(ls "$here/regressions/$h" | wc -l) regression inputs of $h"
 fi
+# What it finds is kept in the working directory (fuzz-HARNESS-crash-..., -timeout-, -oom-).
 "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-  -artifact_prefix="$tmp/" "$tmp/corpus" "$tmp/seeds/$h" >"$tmp/run.log" 2>&1
+  -artifact_prefix="$PWD/fuzz-$h-" "$tmp/corpus" "$tmp/seeds/$h" >"$tmp/run.log" 2>&1
 rc=$?
 if [ $rc -ne 0 ]; then
   tail -60 "$tmp/run.log"
-  for f in "$tmp"/crash-* "$tmp"/leak-* "$tmp"/timeout-* "$tmp"/oom-*; do
-    [ -f "$f" ] && echo "input: $(base64 -w0 "$f")"
+  for f in "$PWD/fuzz-$h-"*; do
+    [ -f "$f" ] && echo "input $(basename "$f"): $(base64 -w0 "$f" | head -c 4000)"
   done
   echo "FAIL fuzz_$h: exit $rc"
   exit 1
