@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages sipconn needs to build and test. Idempotent and quiet when
 # everything is already there.  Usage: scripts/deps.sh [build|test|lab]
 set -euo pipefail
-need_build=(cmake pkg-config gcc make libglib2.0-dev libpcap-dev zlib1g-dev python3)
+need_build=(cmake pkg-config gcc make libglib2.0-dev libpcap-dev zlib1g-dev libgcrypt20-dev python3)
 need_test=(tshark valgrind libwireshark-dev wireshark-dev util-linux bsdutils parallel jq chromium
   chromium-driver fonts-dejavu-core clang libclang-rt-14-dev)
 need_lab=(kamailio kamailio-outbound-modules kamailio-tls-modules openssl sip-tester iproute2 iptables tcpdump python3)

@@ -23,6 +23,12 @@ sc_decoder_new (ScCore *core)
 }
 
 void
+sc_decoder_set_keylog (ScDecoder *dec, const ScTlsKeylog *kl)
+{
+    dec->keylog = kl;
+}
+
+void
 sc_decoder_free (ScDecoder *dec)
 {
     if (!dec)

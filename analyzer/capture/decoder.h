@@ -4,6 +4,7 @@
 
 #include "core.h"
 #include "pcap_source.h"
+#include "tls_keylog.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,10 @@ typedef struct {
 /* Returns: (transfer full): a decoder feeding @core (not owned; must outlive the decoder). */
 ScDecoder *sc_decoder_new (ScCore *core);
 void sc_decoder_free (ScDecoder *dec);
+
+/* TLS connections are decrypted with @kl (borrowed: it must outlive the decoder), their SIP
+ * audited as on TCP. Call before the first packet. */
+void sc_decoder_set_keylog (ScDecoder *dec, const ScTlsKeylog *kl);
 
 void sc_decoder_packet (ScDecoder *dec, const ScPacket *pkt);
 

@@ -3,6 +3,7 @@
 
 #include "decoder.h"
 #include "defrag.h"
+#include "tls_keylog.h"
 
 typedef struct ScTcpTable ScTcpTable;
 
@@ -11,7 +12,8 @@ struct ScDecoder {
     ScDefrag *defrag;
     ScTcpTable *tcp;
     ScDecoderStats stats;
-    const ScPacket *pkt; /* the packet being decoded */
+    const ScPacket *pkt;       /* the packet being decoded */
+    const ScTlsKeylog *keylog; /* borrowed, nullable: TLS is decrypted with it */
 };
 
 /* One transport-layer packet after IP (and fragment reassembly). */

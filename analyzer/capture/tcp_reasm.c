@@ -63,6 +63,7 @@ struct ScTcpConn {
     ScConn *core;
     ScTcpDir dir[2];
     ScStreamKind kind;
+    ScTlsSession *tls_session; /* with a key log, once the stream shows TLS (owned) */
     gboolean handshake, established, closed;
     gboolean answered; /* the core was told (SYN-ACK or data both ways) */
     gint64 last_ts_us, closed_ts_us;
@@ -101,6 +102,7 @@ entry_free (gpointer p)
     ScTcpConn *c = &e->conn;
     dir_clear (c->table, &c->dir[0]);
     dir_clear (c->table, &c->dir[1]);
+    sc_tls_session_free (c->tls_session);
     sc_core_stream_release (c->table->dec->core, c->core);
     g_free (e);
 }
@@ -132,11 +134,12 @@ on_message (gpointer user, const char *msg, gsize len, guint32 frame, gint64 ts_
 {
     ScTcpDir *d = user;
     ScTcpConn *c = d->conn;
-    c->kind = KIND_SIP;
+    if (c->kind != KIND_TLS)
+        c->kind = KIND_SIP;
     ScMsgEvent ev = {
         .frame = frame,
         .ts_us = ts_us,
-        .transport = SC_TRANSPORT_TCP,
+        .transport = c->kind == KIND_TLS ? SC_TRANSPORT_TLS : SC_TRANSPORT_TCP,
         .src = c->ep[d->index],
         .dst = c->ep[1 - d->index],
         .conn = c->core,
@@ -175,6 +178,35 @@ looks_like_tls (const guint8 *p, gsize len)
     return len >= 3 && p[0] >= 20 && p[0] <= 23 && p[1] == 3 && p[2] <= 4;
 }
 
+/* Decrypted application data of one side: a byte stream framed as on TCP. It starts at a
+ * message boundary (the first record after the handshake). */
+static void
+on_plain (gpointer user, const guint8 *p, gsize len, guint32 frame, gint64 ts_us)
+{
+    ScTcpDir *d = user;
+    if (!d->framing) {
+        d->framing = TRUE;
+        sc_framer_init (&d->framer, FALSE);
+    }
+    sc_framer_feed (&d->framer, p, len, frame, ts_us, &framer_sink, d);
+}
+
+/* The stream turned out to be TLS: with a key log, both sides read through one session. */
+static void
+tls_begin (ScTcpConn *c)
+{
+    const ScTlsKeylog *kl = c->table->dec->keylog;
+    if (!kl || c->tls_session)
+        return;
+    c->tls_session = sc_tls_session_new (kl);
+    for (int i = 0; i < 2; i++) {
+        c->dir[i].tls.session = c->tls_session;
+        c->dir[i].tls.plain = on_plain;
+        c->dir[i].tls.plain_user = &c->dir[i];
+    }
+    sc_core_tls_decryption (c->table->dec->core, c->core, sc_tls_session_status (c->tls_session));
+}
+
 static void
 ordered_bytes (ScTcpDir *d, const guint8 *p, gsize len, guint32 frame, gint64 ts_us)
 {
@@ -199,6 +231,7 @@ ordered_bytes (ScTcpDir *d, const guint8 *p, gsize len, guint32 frame, gint64 ts
         } else if (c->kind == KIND_UNKNOWN && looks_like_tls (p + i, len - i)) {
             c->kind = KIND_TLS;
             sc_core_stream_set_transport (c->table->dec->core, c->core, SC_TRANSPORT_TLS);
+            tls_begin (c);
             sc_tls_records_feed (&d->tls, c->table->dec->core, c->core, d->index == 0, p + i,
                                  len - i, frame, ts_us);
             return;

@@ -48,6 +48,12 @@ cut_handshake_messages (ScTlsRecords *r, ScCore *core, ScConn *conn, gboolean fr
         if (h->len - at < body + 4)
             break;
         sc_core_tls_handshake (core, conn, from_a, m, body + 4, frame, ts_us);
+        ScTlsHandshake hs;
+        if (r->session && (m[0] == SC_TLS_CLIENT_HELLO || m[0] == SC_TLS_SERVER_HELLO) &&
+            sc_tls_parse_handshake (m, body + 4, FALSE, &hs)) {
+            sc_tls_session_hello (r->session, from_a ? 0 : 1, &hs);
+            sc_core_tls_decryption (core, conn, sc_tls_session_status (r->session));
+        }
         at += body + 4;
     }
     g_byte_array_remove_range (h, 0, (guint)at);
@@ -62,6 +68,16 @@ on_record (ScTlsRecords *r, ScCore *core, ScConn *conn, gboolean from_a, const g
     if (type == SC_TLS_CHANGE_CIPHER_SPEC) {
         r->encrypted = TRUE;
         drop (&r->handshake);
+        if (r->session)
+            sc_tls_session_cipher_changed (r->session, from_a ? 0 : 1);
+    } else if (r->session && r->encrypted && type != SC_TLS_CHANGE_CIPHER_SPEC) {
+        /* Protected: opened with the session's keys; application data goes on as a stream. */
+        guint8 plain[SC_TLS_RECORD_HEADER + SC_TLS_RECORD_MAX];
+        gsize n;
+        gboolean ok = sc_tls_session_decrypt (r->session, from_a ? 0 : 1, rec, len, plain, &n);
+        sc_core_tls_decryption (core, conn, sc_tls_session_status (r->session));
+        if (ok && type == SC_TLS_APPLICATION_DATA && r->plain && n > 0)
+            r->plain (r->plain_user, plain, n, frame, ts_us);
     } else if (type == SC_TLS_HANDSHAKE && !r->encrypted) {
         if (!r->handshake)
             r->handshake = g_byte_array_new ();

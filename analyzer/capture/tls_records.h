@@ -4,12 +4,18 @@
 #pragma once
 
 #include "core.h"
+#include "tls_decrypt.h"
 
 typedef struct {
     GByteArray *record;    /* bytes of a record not complete yet; NULL when none */
     GByteArray *handshake; /* clear handshake bytes not yet a whole message; NULL when none */
     gboolean encrypted;    /* this side sent ChangeCipherSpec: its handshake records are sealed */
     gboolean stopped;      /* not TLS (any more), or a record or message beyond the limits */
+    /* With a key log: the connection's session (borrowed) and where decrypted application
+     * data goes, in record order (@user is plain_user). */
+    ScTlsSession *session;
+    void (*plain) (gpointer user, const guint8 *p, gsize len, guint32 frame, gint64 ts_us);
+    gpointer plain_user;
 } ScTlsRecords;
 
 /* Ordered stream bytes (@len at @p, borrowed) from one side (@from_a) of @conn. */

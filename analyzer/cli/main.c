@@ -105,13 +105,14 @@ collect_dir (const char *dir, GPtrArray *out)
  * dumpcap -b, whose connections, transactions and keep-alive timers carry across the cuts and
  * whose frames count on from file to file. Returns TRUE when some file could be read at all. */
 static gboolean
-audit_capture (char **paths, guint n_paths, const ScConfig *cfg, ScFileReport *f,
-               ScProgress *progress)
+audit_capture (char **paths, guint n_paths, const ScConfig *cfg, const ScTlsKeylog *keylog,
+               ScFileReport *f, ScProgress *progress)
 {
     ScSink sink;
     sc_report_sink (&sink);
     ScCore *core = sc_core_new (cfg, &sink, f);
     ScDecoder *dec = sc_decoder_new (core);
+    sc_decoder_set_keylog (dec, keylog);
     gint64 last_ts = 0;
     guint32 frame_base = 0;
     gboolean any_read = FALSE;
@@ -279,9 +280,12 @@ main (int argc, char **argv)
         list_rules ();
         return EXIT_CLEAN;
     }
-    /* Options of CONTRACT.md that this version does not implement yet are refused, not ignored. */
-    if (o.keylog) {
-        usage_error ("--keylog is not available in this version");
+    /* A key log that cannot be read is a usage error: auditing without it would report the
+     * TLS connections as undecrypted and say nothing of why. */
+    g_autoptr (GError) keylog_error = NULL;
+    g_autoptr (ScTlsKeylog) keylog = o.keylog ? sc_tls_keylog_load (o.keylog, &keylog_error) : NULL;
+    if (o.keylog && !keylog) {
+        fprintf (stderr, "sipconn-audit: %s\n", keylog_error->message);
         return EXIT_USAGE;
     }
     const char *format = o.format ? o.format : "text";
@@ -334,11 +338,13 @@ main (int argc, char **argv)
     if (o.ring && paths->len > 0) {
         g_ptr_array_sort (paths, compare_paths);
         ScFileReport *f = sc_report_add_file (report, paths->pdata[0]);
-        usable += audit_capture ((char **)paths->pdata, paths->len, &cfg, f, &progress) ? 1 : 0;
+        usable +=
+            audit_capture ((char **)paths->pdata, paths->len, &cfg, keylog, f, &progress) ? 1 : 0;
     } else {
         for (guint i = 0; i < paths->len; i++) {
             ScFileReport *f = sc_report_add_file (report, paths->pdata[i]);
-            usable += audit_capture ((char **)&paths->pdata[i], 1, &cfg, f, &progress) ? 1 : 0;
+            usable +=
+                audit_capture ((char **)&paths->pdata[i], 1, &cfg, keylog, f, &progress) ? 1 : 0;
         }
     }
     sc_progress_end (&progress);

@@ -258,6 +258,7 @@ conn_report (ScCore *core, ScConn *c)
             .certificate_requested = sc_tls_state_cert_requested (t),
             .client_certificate = sc_tls_state_client_cert (t),
             .opaque_records_from = {t->opaque_records[0], t->opaque_records[1]},
+            .decryption = t->decryption,
         };
         f.tls = &tf;
     }

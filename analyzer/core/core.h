@@ -75,6 +75,7 @@ typedef struct {
     const char *client_certificate; /* "sent", "empty", "none", NULL when not evaluable */
     guint64 opaque_records_from[2]; /* records the capture cannot read into (application data,
                                        encrypted handshake), [0] sent by a, [1] by b */
+    const char *decryption;         /* with a key log: "decrypted" or why not; NULL without */
 } ScTlsFacts;
 
 /* Facts about one connection or UDP flow, given once when it ends (closed and released by the
@@ -224,6 +225,10 @@ void sc_core_tls_handshake (ScCore *core, ScConn *conn, gboolean from_a, const g
  * ChangeCipherSpec. Marks the stream as TLS. */
 void sc_core_tls_record (ScCore *core, ScConn *conn, gboolean from_a, guint8 content_type,
                          gsize len, guint32 frame, gint64 ts_us);
+
+/* Whether the front end could decrypt the TLS on @conn, and why not (a static string such as
+ * "decrypted" or "no key for this session"; see tls_decrypt.h). Shown as a fact. */
+void sc_core_tls_decryption (ScCore *core, ScConn *conn, const char *status);
 
 /* The stream switched to TLS (first bytes were a TLS record). */
 void sc_core_stream_set_transport (ScCore *core, ScConn *conn, ScTransport transport);

@@ -117,6 +117,7 @@ typedef struct {
     gboolean client_cert_empty;
     char *server_name; /* (owned) SNI, NULL */
     guint64 opaque_records[2];
+    const char *decryption; /* static: what the front end said of decrypting it, NULL */
 } ScTlsState;
 
 struct ScConn {

@@ -103,13 +103,16 @@ sc_tls_parse_handshake (const guint8 *msg, gsize len, gboolean tls13, ScTlsHands
     case SC_TLS_SERVER_HELLO: {
         gboolean client = out->type == SC_TLS_CLIENT_HELLO;
         out->version = sc_rd_be16 (&b); /* legacy_version */
-        sc_rd_skip (&b, 32);            /* random */
+        if (sc_rd_has (&b, 32))
+            memcpy (out->random, sc_rd_here (&b), 32);
+        sc_rd_skip (&b, 32);
         read_session_id (&b, out);
         if (client) {
             sc_rd_skip (&b, sc_rd_be16 (&b)); /* cipher_suites */
             sc_rd_skip (&b, sc_rd_u8 (&b));   /* compression_methods */
         } else {
-            sc_rd_skip (&b, 2 + 1); /* cipher_suite, compression_method */
+            out->cipher_suite = sc_rd_be16 (&b);
+            sc_rd_skip (&b, 1); /* compression_method */
         }
         if (b.truncated)
             return FALSE;

@@ -87,6 +87,12 @@ sc_core_tls_handshake (ScCore *core, ScConn *conn, gboolean from_a, const guint8
 }
 
 void
+sc_core_tls_decryption (ScCore *core, ScConn *conn, const char *status)
+{
+    tls_of (core, conn)->decryption = status;
+}
+
+void
 sc_core_tls_record (ScCore *core, ScConn *conn, gboolean from_a, guint8 content_type, gsize len,
                     guint32 frame, gint64 ts_us)
 {

@@ -73,6 +73,8 @@ tls_json (GString *out, const ScTlsFacts *t)
     json_nullable (out, t->client_certificate);
     per_side_json (out, "opaque_records_from", t->opaque_records_from[0],
                    t->opaque_records_from[1]);
+    g_string_append (out, ", \"decryption\": ");
+    json_nullable (out, t->decryption);
     g_string_append (out, "}");
 }
 

@@ -112,7 +112,7 @@ on_connection (const ScConnFacts *conn, gpointer user)
     copy.flow = NULL; /* valid during the callback only: copied below */
     if (conn->tls) {
         ScTlsFacts *tls = g_memdup2 (conn->tls, sizeof *tls);
-        tls->server_name = g_strdup (conn->tls->server_name);
+        tls->server_name = g_strdup (conn->tls->server_name); /* decryption: static */
         copy.tls = tls;
     }
     g_array_append_val (f->connections, copy);

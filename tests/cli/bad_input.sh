@@ -164,8 +164,25 @@ check "unreadable directory: one line naming it" \
 check "unreadable directory: the other input still audited (exit 0)" \
   '[ $rc -eq 0 ] && printf "%s" "$out" | grep -q "good.pcap: "'
 chmod 755 "$tmp/noread"
+# Key logs: unusable ones are refused in one line; a usable one that does not open a session
+# says why, per connection.
 run --keylog /dev/null "$good"
-check "--keylog refused clearly" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "not available"'
+check "--keylog without key lines: exit 2, one line" '[ $rc -eq 2 ] && [ $(printf "%s\n" "$err" | wc -l) -eq 1 ] && printf "%s" "$err" | grep -q "no TLS key line"'
+run --keylog "$tmp/no-such.keys" "$good"
+check "--keylog missing: exit 2 naming it" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "no-such.keys"'
+tls=$samples/lab/tls-alias.pcap
+decryption() { printf "%s" "$out" | python3 -c 'import json,sys; print([c["tls"]["decryption"] for c in json.load(sys.stdin)["files"][0]["connections"] if c.get("tls")][0])'; }
+run --format json "$tls"
+check "TLS without a key log: decryption null" '[ "$(decryption)" = None ]'
+run --format json --keylog "$samples/lab/tls-alias.keys" "$tls"
+check "TLS with its key log: decrypted" '[ "$(decryption)" = decrypted ]'
+run --format json --keylog "$samples/lab/tls-alias-cert.keys" "$tls"
+check "a key log of other sessions: no key for this session, no REUSE finding" \
+  '[ "$(decryption)" = "no key for this session" ] && ! printf "%s" "$out" | grep -q REUSE-00'
+sed 's/\(CLIENT_RANDOM [0-9a-f]* \)[0-9a-f]/\10/' "$samples/lab/tls-alias.keys" >"$tmp/wrong.keys"
+cmp -s "$tmp/wrong.keys" "$samples/lab/tls-alias.keys" && sed -i 's/\(CLIENT_RANDOM [0-9a-f]* \)0/\11/' "$tmp/wrong.keys"
+run --format json --keylog "$tmp/wrong.keys" "$tls"
+check "a wrong master secret: records do not authenticate" '[ "$(decryption)" = "records do not authenticate" ]'
 run --format ndjson "$good"
 check "ndjson: one JSON object per line with a type" '[ $(printf "%s\n" "$out" | grep -vc "^{\"type\": \"\(file\|connection\|flow\|finding\)\"") -eq 0 ]'
 run --list-rules

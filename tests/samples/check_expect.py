@@ -115,6 +115,24 @@ def main():
     for line in check_html(audit, sample, doc, want):
         print(line)
         failed = 1
+    # With its key log (NAME.keys), a TLS sample is also audited decrypted against
+    # NAME.decrypted.expect.
+    base = expect[:-len(".expect")]
+    if os.path.exists(base + ".keys") and os.path.exists(base + ".decrypted.expect"):
+        proc = subprocess.run([audit, "--format", "json", "--fail-on", "never", "--keylog",
+                               base + ".keys", sample], capture_output=True, text=True)
+        got_dec = collections.Counter(
+            (x["rule"], x["severity"], tuple(x["frames"]))
+            for f in json.loads(proc.stdout)["files"] for x in f["findings"])
+        want_dec = load_expect(base + ".decrypted.expect")
+        for k in sorted(want_dec - got_dec):
+            print("MISSING  %s %s %s (decrypted)" % (k[0], k[1], ",".join(map(str, k[2]))))
+            failed = 1
+        for k in sorted(got_dec - want_dec):
+            print("EXTRA    %s %s %s (decrypted)" % (k[0], k[1], ",".join(map(str, k[2]))))
+            failed = 1
+        if got_dec == want_dec:
+            print("%s: %d findings as expected when decrypted" % (sample, sum(want_dec.values())))
     if not failed:
         print("%s: %d findings as expected (json, markdown, html)" % (sample, sum(want.values())))
     return failed

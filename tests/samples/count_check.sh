@@ -18,5 +18,20 @@ for f in "$@"; do
     fail=1
   fi
 done
-[ $fail -eq 0 ] && echo "count check: $# captures agree with tshark"
+# Decrypted: a capture with its key log beside it (NAME.keys) counts the SIP inside TLS too.
+decrypted=0
+for f in "$@"; do
+  keys=${f%.pcap*}.keys
+  [ -f "$keys" ] || continue
+  decrypted=$((decrypted + 1))
+  t=$(tshark -r "$f" -o tcp.reassemble_out_of_order:TRUE -o "tls.keylog_file:$keys" -Y 'sip && !icmp && !icmpv6' \
+        -T fields -e sip.Request-Line -e sip.Status-Line -E occurrence=a -E 'aggregator=|' 2>/dev/null |
+        tr '\t|' '\n\n' | grep -c .)
+  a=$("$audit" --format json --fail-on never --keylog "$keys" "$f" | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["sip_messages"])')
+  if [ "$a" != "$t" ] || [ "$t" -eq 0 ]; then
+    echo "MISMATCH $f decrypted: audit $a, tshark $t"
+    fail=1
+  fi
+done
+[ $fail -eq 0 ] && echo "count check: $# captures agree with tshark ($decrypted also decrypted)"
 exit $fail

@@ -60,13 +60,29 @@ def main():
         if "sipconn.so" not in listed:
             print("tshark does not load the plugin")
             return 1
+        # A capture with a key log beside it (NAME.keys) is compared twice: as it is, and
+        # decrypted (tshark -o tls.keylog_file, the audit's --keylog).
+        runs = []
         for cap in captures:
+            runs.append((cap, None))
+            keys = re.sub(r"\.pcap(ng)?(\.gz)?$", ".keys", cap)
+            if keys != cap and os.path.exists(keys):
+                runs.append((cap, keys))
+        for cap, keys in runs:
             # A copy in the private folder: the unprivileged user may not reach the tree.
             readable = os.path.join(tmp, os.path.basename(cap))
             shutil.copy(cap, readable)
             os.chmod(readable, 0o644)
-            r = as_nobody(["tshark", "-2", "-o", "tcp.reassemble_out_of_order:TRUE", "-r", readable, "-T", "fields", "-e", "frame.number",
-                           "-e", "sipconn.rule"], env)
+            opts, audit_opts, label = ["-o", "tcp.reassemble_out_of_order:TRUE"], [], cap
+            if keys:
+                readable_keys = os.path.join(tmp, os.path.basename(keys))
+                shutil.copy(keys, readable_keys)
+                os.chmod(readable_keys, 0o644)
+                opts += ["-o", "tls.keylog_file:" + readable_keys]
+                audit_opts = ["--keylog", keys]
+                label = cap + " (decrypted)"
+            r = as_nobody(["tshark", "-2"] + opts + ["-r", readable, "-T", "fields", "-e",
+                                                     "frame.number", "-e", "sipconn.rule"], env)
             if r.returncode != 0:
                 print("%s: tshark failed: %s" % (cap, r.stderr.strip()))
                 failures += 1
@@ -76,7 +92,8 @@ def main():
                 frame, _, rules = line.partition("\t")
                 for rule in filter(None, rules.split(",")):
                     plugin_set.add((rule, int(frame)))
-            doc = json.loads(subprocess.run([audit, "--format", "json", "--fail-on", "never", cap],
+            doc = json.loads(subprocess.run([audit, "--format", "json", "--fail-on", "never"] +
+                                            audit_opts + [cap],
                                             capture_output=True, text=True).stdout)
             audit_set = {(f["rule"], f["frames"][0]) for f in doc["files"][0]["findings"]}
             ignored = skip.get(os.path.basename(cap), set())
@@ -85,12 +102,13 @@ def main():
             if plugin_set != audit_set:
                 failures += 1
                 print("%s: audit only %s, plugin only %s" % (
-                    cap, sorted(audit_set - plugin_set), sorted(plugin_set - audit_set)))
+                    label, sorted(audit_set - plugin_set), sorted(plugin_set - audit_set)))
                 continue
             # The connection table (tshark -z sipconn,conns) against the audit's connections:
             # id, transport, initiator, class, SIP messages, keep-alives and findings per
             # connection, then messages, bytes and transactions from each side, and the end.
-            z = as_nobody(["tshark", "-2", "-o", "tcp.reassemble_out_of_order:TRUE", "-q", "-r", readable, "-z", "sipconn,conns"], env)
+            z = as_nobody(["tshark", "-2"] + opts + ["-q", "-r", readable, "-z", "sipconn,conns"],
+                          env)
             rows = set()
             for line in z.stdout.splitlines():
                 m = re.match(r"^(\d+) \|(\w*) \|(\S*) \|([\w-]*) \|(\d+) \|(\d+) \|(\d+) \|"
@@ -113,8 +131,9 @@ def main():
             if rows != want:
                 failures += 1
                 print("%s: connections differ: audit only %s, plugin only %s" % (
-                    cap, sorted(want - rows), sorted(rows - want)))
-        print("equivalence: %d of %d captures agree" % (len(captures) - failures, len(captures)))
+                    label, sorted(want - rows), sorted(rows - want)))
+        print("equivalence: %d of %d runs agree (%d captures, %d of them also decrypted)" % (
+            len(runs) - failures, len(runs), len(captures), len(runs) - len(captures)))
         return 1 if failures else 0
     finally:
         shutil.rmtree(tmp)

@@ -1,0 +1,245 @@
+/* tls_decrypt.c — see tls_decrypt.h. The ciphers are libgcrypt's; only the TLS framing (key
+ * expansion, nonces, additional data) is written here. */
+#include "tls_decrypt.h"
+
+#include <gcrypt.h>
+#include <string.h>
+
+#define SC_TLS_RANDOM_LEN 32
+#define SC_TLS12_MASTER_LEN 48
+#define SC_AEAD_TAG_LEN 16
+#define SC_GCM_EXPLICIT_NONCE_LEN 8
+
+typedef struct {
+    guint16 suite;
+    int cipher; /* GCRY_CIPHER_* */
+    int mode;   /* GCRY_CIPHER_MODE_GCM or _POLY1305 */
+    gsize key_len;
+    gsize iv_len; /* fixed IV: 4 (GCM salt, RFC 5288) or 12 (ChaCha20, RFC 7905) */
+    int prf_hash; /* GCRY_MAC_HMAC_SHA256 or _SHA384 */
+} ScAeadSuite;
+
+/* The AEAD suites of TLS 1.2 that SIP stacks negotiate. */
+static const ScAeadSuite suites[] = {
+    {0x009C, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_GCM, 16, 4, GCRY_MAC_HMAC_SHA256},
+    {0x009D, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 32, 4, GCRY_MAC_HMAC_SHA384},
+    {0x009E, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_GCM, 16, 4, GCRY_MAC_HMAC_SHA256},
+    {0x009F, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 32, 4, GCRY_MAC_HMAC_SHA384},
+    {0xC02B, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_GCM, 16, 4, GCRY_MAC_HMAC_SHA256},
+    {0xC02C, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 32, 4, GCRY_MAC_HMAC_SHA384},
+    {0xC02F, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_GCM, 16, 4, GCRY_MAC_HMAC_SHA256},
+    {0xC030, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 32, 4, GCRY_MAC_HMAC_SHA384},
+    {0xCCA8, GCRY_CIPHER_CHACHA20, GCRY_CIPHER_MODE_POLY1305, 32, 12, GCRY_MAC_HMAC_SHA256},
+    {0xCCA9, GCRY_CIPHER_CHACHA20, GCRY_CIPHER_MODE_POLY1305, 32, 12, GCRY_MAC_HMAC_SHA256},
+    {0xCCAA, GCRY_CIPHER_CHACHA20, GCRY_CIPHER_MODE_POLY1305, 32, 12, GCRY_MAC_HMAC_SHA256},
+};
+
+typedef struct {
+    gboolean protected_; /* ChangeCipherSpec sent: records are encrypted */
+    guint64 seq;
+    gcry_cipher_hd_t hd;
+    guint8 iv[12];
+} ScTlsDirection;
+
+struct ScTlsSession {
+    const ScTlsKeylog *kl;
+    gboolean have_client_random, have_server_hello;
+    int client_side;
+    guint8 client_random[SC_TLS_RANDOM_LEN], server_random[SC_TLS_RANDOM_LEN];
+    guint16 version, suite_id;
+    const ScAeadSuite *suite;
+    gboolean keyed, failed;
+    const char *status;
+    ScTlsDirection dir[2]; /* by side */
+};
+
+static void
+crypto_init (void)
+{
+    if (!gcry_control (GCRYCTL_INITIALIZATION_FINISHED_P)) {
+        gcry_check_version (NULL);
+        gcry_control (GCRYCTL_DISABLE_SECMEM, 0);
+        gcry_control (GCRYCTL_INITIALIZATION_FINISHED, 0);
+    }
+}
+
+ScTlsSession *
+sc_tls_session_new (const ScTlsKeylog *kl)
+{
+    crypto_init ();
+    ScTlsSession *s = g_new0 (ScTlsSession, 1);
+    s->kl = kl;
+    s->client_side = -1;
+    s->status = "handshake not captured";
+    return s;
+}
+
+void
+sc_tls_session_free (ScTlsSession *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < 2; i++)
+        if (s->dir[i].hd)
+            gcry_cipher_close (s->dir[i].hd);
+    g_free (s);
+}
+
+/* RFC 5246 §5: P_hash (secret, label + seed) into @out (@n bytes). */
+static gboolean
+prf (int mac_algo, const guint8 *secret, gsize secret_len, const char *label, const guint8 *seed,
+     gsize seed_len, guint8 *out, gsize n)
+{
+    gsize label_len = strlen (label), ls_len = label_len + seed_len;
+    g_autofree guint8 *ls = g_malloc (ls_len);
+    memcpy (ls, label, label_len);
+    memcpy (ls + label_len, seed, seed_len);
+    guint8 a[64], block[64];
+    gsize hlen = gcry_mac_get_algo_maclen (mac_algo);
+    gcry_mac_hd_t h;
+    if (gcry_mac_open (&h, mac_algo, 0, NULL) || gcry_mac_setkey (h, secret, secret_len))
+        return FALSE;
+    /* A(1) = HMAC (secret, label + seed) */
+    gsize alen = hlen;
+    gcry_mac_write (h, ls, ls_len);
+    gcry_mac_read (h, a, &alen);
+    for (gsize done = 0; done < n;) {
+        gcry_mac_reset (h);
+        gcry_mac_write (h, a, hlen);
+        gcry_mac_write (h, ls, ls_len);
+        gsize blen = hlen;
+        gcry_mac_read (h, block, &blen);
+        gsize take = MIN (hlen, n - done);
+        memcpy (out + done, block, take);
+        done += take;
+        gcry_mac_reset (h); /* A(i+1) = HMAC (secret, A(i)) */
+        gcry_mac_write (h, a, hlen);
+        alen = hlen;
+        gcry_mac_read (h, a, &alen);
+    }
+    gcry_mac_close (h);
+    return TRUE;
+}
+
+/* Both hellos are in: find the suite and the master secret, expand the keys. */
+static void
+derive_keys (ScTlsSession *s)
+{
+    if (!s->have_client_random || !s->have_server_hello || s->client_side < 0)
+        return;
+    if (s->version == 0x0304) {
+        s->status = "TLS 1.3 not decrypted yet";
+        return;
+    }
+    s->suite = NULL;
+    for (guint i = 0; i < G_N_ELEMENTS (suites); i++)
+        if (suites[i].suite == s->suite_id)
+            s->suite = &suites[i];
+    if (!s->suite) {
+        s->status = "unsupported cipher suite";
+        return;
+    }
+    const guint8 *master = sc_tls_keylog_master_secret (s->kl, s->client_random);
+    if (!master) {
+        s->status = "no key for this session";
+        return;
+    }
+    /* RFC 5246 §6.3: key_block = PRF (master, "key expansion", server_random + client_random):
+     * client key, server key, client IV, server IV (AEAD suites have no MAC keys). */
+    guint8 seed[2 * SC_TLS_RANDOM_LEN], block[2 * 32 + 2 * 12];
+    memcpy (seed, s->server_random, SC_TLS_RANDOM_LEN);
+    memcpy (seed + SC_TLS_RANDOM_LEN, s->client_random, SC_TLS_RANDOM_LEN);
+    gsize k = s->suite->key_len, v = s->suite->iv_len;
+    if (!prf (s->suite->prf_hash, master, SC_TLS12_MASTER_LEN, "key expansion", seed, sizeof seed,
+              block, 2 * k + 2 * v))
+        return;
+    for (int role = 0; role < 2; role++) { /* 0: client, 1: server */
+        ScTlsDirection *d = &s->dir[role == 0 ? s->client_side : 1 - s->client_side];
+        if (d->hd)
+            gcry_cipher_close (d->hd);
+        d->hd = NULL;
+        if (gcry_cipher_open (&d->hd, s->suite->cipher, s->suite->mode, 0) ||
+            gcry_cipher_setkey (d->hd, block + role * k, k)) {
+            s->status = "unsupported cipher suite";
+            return;
+        }
+        memcpy (d->iv, block + 2 * k + role * v, v);
+    }
+    s->keyed = TRUE;
+    s->status = "decrypted";
+}
+
+void
+sc_tls_session_hello (ScTlsSession *s, int side, const ScTlsHandshake *hs)
+{
+    if (hs->type == SC_TLS_CLIENT_HELLO) {
+        memcpy (s->client_random, hs->random, SC_TLS_RANDOM_LEN);
+        s->have_client_random = TRUE;
+        s->client_side = side;
+    } else if (hs->type == SC_TLS_SERVER_HELLO) {
+        memcpy (s->server_random, hs->random, SC_TLS_RANDOM_LEN);
+        s->suite_id = hs->cipher_suite;
+        s->version = hs->version;
+        s->have_server_hello = TRUE;
+        derive_keys (s);
+    }
+}
+
+void
+sc_tls_session_cipher_changed (ScTlsSession *s, int side)
+{
+    s->dir[side].protected_ = TRUE;
+    s->dir[side].seq = 0;
+}
+
+gboolean
+sc_tls_session_decrypt (ScTlsSession *s, int side, const guint8 *rec, gsize len, guint8 *out,
+                        gsize *out_len)
+{
+    ScTlsDirection *d = &s->dir[side];
+    if (!s->keyed || !d->protected_ || !d->hd || len < 5)
+        return FALSE;
+    const guint8 *frag = rec + 5;
+    gsize frag_len = len - 5;
+    gboolean gcm = s->suite->mode == GCRY_CIPHER_MODE_GCM;
+    gsize explicit = gcm ? SC_GCM_EXPLICIT_NONCE_LEN : 0;
+    if (frag_len < explicit + SC_AEAD_TAG_LEN)
+        return FALSE;
+    gsize plain_len = frag_len - explicit - SC_AEAD_TAG_LEN;
+    guint64 seq = d->seq++;
+    guint8 nonce[12];
+    if (gcm) { /* RFC 5288 §3: salt (4) + the record's explicit nonce (8) */
+        memcpy (nonce, d->iv, 4);
+        memcpy (nonce + 4, frag, 8);
+    } else { /* RFC 7905 §2: the fixed IV XOR the sequence number, left-padded */
+        memcpy (nonce, d->iv, 12);
+        for (int i = 0; i < 8; i++)
+            nonce[4 + i] ^= (guint8)(seq >> (56 - 8 * i));
+    }
+    /* RFC 5246 §6.2.3.3: additional data = seq_num + type + version + length */
+    guint8 aad[13];
+    for (int i = 0; i < 8; i++)
+        aad[i] = (guint8)(seq >> (56 - 8 * i));
+    aad[8] = rec[0];
+    aad[9] = rec[1];
+    aad[10] = rec[2];
+    aad[11] = (guint8)(plain_len >> 8);
+    aad[12] = (guint8)plain_len;
+    if (gcry_cipher_reset (d->hd) || gcry_cipher_setiv (d->hd, nonce, sizeof nonce) ||
+        gcry_cipher_authenticate (d->hd, aad, sizeof aad) ||
+        gcry_cipher_decrypt (d->hd, out, plain_len, frag + explicit, plain_len) ||
+        gcry_cipher_checktag (d->hd, frag + explicit + plain_len, SC_AEAD_TAG_LEN)) {
+        if (!s->failed && seq == 0)
+            s->status = "records do not authenticate";
+        s->failed = TRUE;
+        return FALSE;
+    }
+    *out_len = plain_len;
+    return TRUE;
+}
+
+const char *
+sc_tls_session_status (const ScTlsSession *s)
+{
+    return s->status;
+}
