@@ -114,13 +114,14 @@ outbound() {
   finish "$name" "$ua"
 }
 
-# tls NAME VERIFY(yes|no) CLIENT_CERT(yes|no): Kamailio with a TLS listener (self-signed
+# tls NAME VERIFY(yes|no) CLIENT_CERT(yes|no) [1.3]: Kamailio with a TLS listener (self-signed
 # certificates made here), asking for a client certificate when VERIFY is yes; the Python TLS
 # UA (lab/tls_ua.py) behind the NAT registers over TLS 1.2 with alias, with or without a
-# client certificate, and takes a call routed back over its connection. The UA's TLS key log
-# is kept beside the captures (NAME.keys).
+# client certificate, and takes a call routed back over its connection (over TLS 1.3 when the
+# fourth argument is 1.3). The UA's TLS key log is kept beside the captures (NAME.keys).
 tls() {
-  local name=$1 verify=$2 client_cert=$3 dir=/tmp/sipconn-lab-tls
+  local name=$1 verify=$2 client_cert=$3 tls13=0 dir=/tmp/sipconn-lab-tls
+  [ "${4:-}" = 1.3 ] && tls13=1
   rm -rf "$dir" && mkdir -p "$dir"
   openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=sipconn lab CA" \
     -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
@@ -146,7 +147,7 @@ EOF
   start "$name" TLS
   local certs=()
   [ "$client_cert" = yes ] && certs=("$dir/client.pem" "$dir/client.key")
-  ip netns exec sc-ua python3 "$here/tls_ua.py" 198.18.0.1 198.19.0.10 14 "$work/$name.keys" \
+  ip netns exec sc-ua env TLS13=$tls13 python3 "$here/tls_ua.py" 198.18.0.1 198.19.0.10 14 "$work/$name.keys" \
     "${certs[@]}" >"$work/ua-$name.log" 2>&1 &
   local ua=$!
   pids+=($ua)
@@ -169,6 +170,8 @@ if [ $# -gt 1 ]; then
       outbound-udp-late) outbound outbound-udp-late udp 9,9,15,9 nocall ;;
       tls-alias) tls tls-alias no no ;;
       tls-alias-cert) tls tls-alias-cert yes yes ;;
+      tls13-alias) tls tls13-alias no no 1.3 ;;
+      tls13-alias-cert) tls tls13-alias-cert yes yes 1.3 ;;
     esac
   done
 else
@@ -181,4 +184,6 @@ else
   outbound outbound-udp-late udp 9,9,15,9 nocall
   tls tls-alias no no
   tls tls-alias-cert yes yes
+  tls tls13-alias no no 1.3
+  tls tls13-alias-cert yes yes 1.3
 fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A UA over TLS 1.2 for the lab: opens a TLS connection to the proxy's 5061, registers with
+"""A UA over TLS 1.2 (TLS 1.3 with TLS13=1 in the environment) for the lab: opens a TLS connection to the proxy's 5061, registers with
 `alias` in its Via (RFC 5923 §5), answers the INVITE and BYE that come back over the connection
 with 200, and stops after SECONDS. With CERT and KEY it presents a client certificate when the
 server asks for one. The session keys go to KEYLOG (NSS key log format) so that the SIP inside
@@ -7,7 +7,8 @@ can be read with Wireshark's tls.keylog_file.
 
     tls_ua.py SERVER_IP LOCAL_IP SECONDS KEYLOG [CERT KEY]
 
-TLS 1.2 is forced: its CertificateRequest and client Certificate are visible without keys."""
+TLS 1.2 is forced by default: its CertificateRequest and client Certificate are visible without
+keys. TLS13=1 forces TLS 1.3 instead, where they are encrypted (and read only with the keys)."""
 import os
 import select
 import socket
@@ -23,7 +24,10 @@ cert = sys.argv[5:7]
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 ctx.check_hostname = False
 ctx.verify_mode = ssl.CERT_NONE  # the lab's server certificate is self-signed
-ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+if os.environ.get("TLS13") == "1":
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+else:
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
 ctx.keylog_filename = keylog
 if cert:
     ctx.load_cert_chain(cert[0], cert[1])

@@ -116,7 +116,12 @@ static void
 feed_tls (proto_tree *tree, ScTcpRef *ref, gboolean from_a, guint32 frame, gint64 ts_us)
 {
     ScCore *core = sc_plugin_core ();
-    const int record_fields[] = {sc_ws_fields.tls_content_type, sc_ws_fields.tls_opaque_type};
+    /* Opaque types first: with TLS 1.3 decrypted, Wireshark also gives the record's inner
+     * content type an item at the same place, which is the same record and not counted twice. */
+    const int record_fields[] = {sc_ws_fields.tls_opaque_type, sc_ws_fields.tls_content_type};
+    tvbuff_t *opaque_tvb[16];
+    gint opaque_at[16];
+    guint n_opaque = 0;
     for (guint f = 0; f < G_N_ELEMENTS (record_fields); f++) {
         GPtrArray *a =
             record_fields[f] > 0 ? proto_get_finfo_ptr_array (tree, record_fields[f]) : NULL;
@@ -125,6 +130,15 @@ feed_tls (proto_tree *tree, ScTcpRef *ref, gboolean from_a, guint32 frame, gint6
             /* The type is the record header's first byte; its length is at offset 3. */
             if (!fi->ds_tvb || tvb_captured_length_remaining (fi->ds_tvb, fi->start) < 5)
                 continue;
+            gboolean seen = FALSE;
+            for (guint k = 0; k < n_opaque && !seen; k++)
+                seen = opaque_tvb[k] == fi->ds_tvb && opaque_at[k] == fi->start;
+            if (seen)
+                continue;
+            if (f == 0 && n_opaque < G_N_ELEMENTS (opaque_tvb)) {
+                opaque_tvb[n_opaque] = fi->ds_tvb;
+                opaque_at[n_opaque++] = fi->start;
+            }
             ref->tls = TRUE;
             sc_core_tls_record (core, ref->conn, from_a, (guint8)fvalue_get_uinteger (&fi->value),
                                 5 + (gsize)tvb_get_ntohs (fi->ds_tvb, fi->start + 3), frame, ts_us);

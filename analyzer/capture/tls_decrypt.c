@@ -19,6 +19,13 @@ typedef struct {
     int prf_hash; /* GCRY_MAC_HMAC_SHA256 or _SHA384 */
 } ScAeadSuite;
 
+/* TLS 1.3's suites (RFC 8446 §B.4): the fixed IV is 12 bytes, the hash that of the suite. */
+static const ScAeadSuite suites13[] = {
+    {0x1301, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_GCM, 16, 12, GCRY_MAC_HMAC_SHA256},
+    {0x1302, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 32, 12, GCRY_MAC_HMAC_SHA384},
+    {0x1303, GCRY_CIPHER_CHACHA20, GCRY_CIPHER_MODE_POLY1305, 32, 12, GCRY_MAC_HMAC_SHA256},
+};
+
 /* The AEAD suites of TLS 1.2 that SIP stacks negotiate. */
 static const ScAeadSuite suites[] = {
     {0x009C, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_GCM, 16, 4, GCRY_MAC_HMAC_SHA256},
@@ -35,10 +42,13 @@ static const ScAeadSuite suites[] = {
 };
 
 typedef struct {
-    gboolean protected_; /* ChangeCipherSpec sent: records are encrypted */
+    gboolean protected_; /* ChangeCipherSpec sent (1.2), or after the ServerHello (1.3) */
     guint64 seq;
     gcry_cipher_hd_t hd;
     guint8 iv[12];
+    /* TLS 1.3: the traffic secret in use (handshake, then application, then updates). */
+    guint8 secret[48];
+    gboolean application;
 } ScTlsDirection;
 
 struct ScTlsSession {
@@ -48,6 +58,7 @@ struct ScTlsSession {
     guint8 client_random[SC_TLS_RANDOM_LEN], server_random[SC_TLS_RANDOM_LEN];
     guint16 version, suite_id;
     const ScAeadSuite *suite;
+    const ScTls13Secrets *secrets13; /* TLS 1.3, from the key log */
     gboolean keyed, failed;
     const char *status;
     ScTlsDirection dir[2]; /* by side */
@@ -121,6 +132,91 @@ prf (int mac_algo, const guint8 *secret, gsize secret_len, const char *label, co
     return TRUE;
 }
 
+/* RFC 8446 §7.1: HKDF-Expand-Label (secret, label, "", n) for n up to the hash's length (one
+ * HMAC block: keys, IVs and updated secrets all fit). */
+static gboolean
+hkdf_expand_label (int mac_algo, const guint8 *secret, gsize secret_len, const char *label,
+                   guint8 *out, gsize n)
+{
+    guint8 info[2 + 1 + 6 + 32 + 1 + 1];
+    gsize l = strlen (label), at = 0;
+    info[at++] = (guint8)(n >> 8);
+    info[at++] = (guint8)n;
+    info[at++] = (guint8)(6 + l);
+    memcpy (info + at, "tls13 ", 6);
+    at += 6;
+    memcpy (info + at, label, l);
+    at += l;
+    info[at++] = 0; /* empty context */
+    info[at++] = 1; /* T(1) */
+    guint8 t[64];
+    gsize tlen = sizeof t;
+    gcry_mac_hd_t h;
+    if (gcry_mac_open (&h, mac_algo, 0, NULL) || gcry_mac_setkey (h, secret, secret_len)) {
+        return FALSE;
+    }
+    gcry_mac_write (h, info, at);
+    gcry_mac_read (h, t, &tlen);
+    gcry_mac_close (h);
+    if (n > tlen)
+        return FALSE;
+    memcpy (out, t, n);
+    return TRUE;
+}
+
+/* TLS 1.3: the keys of @d from its traffic secret (already in d->secret); sequence 0. */
+static gboolean
+key_direction13 (ScTlsSession *s, ScTlsDirection *d)
+{
+    gsize hash_len = gcry_mac_get_algo_maclen (s->suite->prf_hash);
+    guint8 key[32];
+    if (!hkdf_expand_label (s->suite->prf_hash, d->secret, hash_len, "key", key,
+                            s->suite->key_len) ||
+        !hkdf_expand_label (s->suite->prf_hash, d->secret, hash_len, "iv", d->iv, 12))
+        return FALSE;
+    if (!d->hd && gcry_cipher_open (&d->hd, s->suite->cipher, s->suite->mode, 0))
+        return FALSE;
+    if (gcry_cipher_setkey (d->hd, key, s->suite->key_len))
+        return FALSE;
+    d->seq = 0;
+    return TRUE;
+}
+
+/* TLS 1.3 after the ServerHello: both sides protect their records with the handshake secrets. */
+static void
+derive_keys13 (ScTlsSession *s)
+{
+    s->suite = NULL;
+    for (guint i = 0; i < G_N_ELEMENTS (suites13); i++)
+        if (suites13[i].suite == s->suite_id)
+            s->suite = &suites13[i];
+    if (!s->suite) {
+        s->status = "unsupported cipher suite";
+        return;
+    }
+    s->secrets13 = sc_tls_keylog_tls13 (s->kl, s->client_random);
+    gsize hash_len = gcry_mac_get_algo_maclen (s->suite->prf_hash);
+    if (!s->secrets13 || s->secrets13->len[SC_TLS13_CLIENT_HANDSHAKE] != hash_len ||
+        s->secrets13->len[SC_TLS13_SERVER_HANDSHAKE] != hash_len) {
+        s->status = "no key for this session";
+        return;
+    }
+    for (int role = 0; role < 2; role++) { /* 0: client, 1: server */
+        ScTlsDirection *d = &s->dir[role == 0 ? s->client_side : 1 - s->client_side];
+        memcpy (
+            d->secret,
+            s->secrets13->secret[role == 0 ? SC_TLS13_CLIENT_HANDSHAKE : SC_TLS13_SERVER_HANDSHAKE],
+            hash_len);
+        if (!key_direction13 (s, d)) {
+            s->status = "unsupported cipher suite";
+            return;
+        }
+        d->protected_ = TRUE;
+    }
+    s->keyed = TRUE;
+    s->status = "decrypted";
+}
+
 /* Both hellos are in: find the suite and the master secret, expand the keys. */
 static void
 derive_keys (ScTlsSession *s)
@@ -128,7 +224,7 @@ derive_keys (ScTlsSession *s)
     if (!s->have_client_random || !s->have_server_hello || s->client_side < 0)
         return;
     if (s->version == 0x0304) {
-        s->status = "TLS 1.3 not decrypted yet";
+        derive_keys13 (s);
         return;
     }
     s->suite = NULL;
@@ -188,17 +284,85 @@ sc_tls_session_hello (ScTlsSession *s, int side, const ScTlsHandshake *hs)
 void
 sc_tls_session_cipher_changed (ScTlsSession *s, int side)
 {
+    if (s->version == 0x0304)
+        return; /* RFC 8446 §5: a middlebox-compatibility record, nothing changes */
     s->dir[side].protected_ = TRUE;
     s->dir[side].seq = 0;
 }
 
+void
+sc_tls_session_handshake_message (ScTlsSession *s, int side, guint8 type)
+{
+    if (s->version != 0x0304 || !s->keyed)
+        return;
+    ScTlsDirection *d = &s->dir[side];
+    gsize hash_len = gcry_mac_get_algo_maclen (s->suite->prf_hash);
+    if (type == 20 && !d->application) {
+        /* Finished: this side's next records use its application traffic secret 0. */
+        ScTls13Secret which =
+            side == s->client_side ? SC_TLS13_CLIENT_APPLICATION : SC_TLS13_SERVER_APPLICATION;
+        if (s->secrets13->len[which] != hash_len) {
+            s->status = "no key for this session";
+            s->keyed = FALSE;
+            return;
+        }
+        memcpy (d->secret, s->secrets13->secret[which], hash_len);
+        d->application = TRUE;
+        key_direction13 (s, d);
+    } else if (type == 24 && d->application) {
+        /* KeyUpdate (§4.6.3): the next secret from this one, and keys from it. */
+        guint8 next[48];
+        if (hkdf_expand_label (s->suite->prf_hash, d->secret, hash_len, "traffic upd", next,
+                               hash_len)) {
+            memcpy (d->secret, next, hash_len);
+            key_direction13 (s, d);
+        }
+    }
+}
+
+/* TLS 1.3 (RFC 8446 §5.2, §5.3): nonce = IV XOR sequence, additional data = the record
+ * header; the plaintext ends with its real content type, then zero padding. */
+static gboolean
+decrypt13 (ScTlsSession *s, ScTlsDirection *d, const guint8 *rec, gsize len, guint8 *out,
+           gsize *out_len, guint8 *inner_type)
+{
+    if (rec[0] != 23 || len < 5 + SC_AEAD_TAG_LEN + 1)
+        return FALSE; /* only application_data records are protected */
+    gsize ct_len = len - 5 - SC_AEAD_TAG_LEN;
+    guint64 seq = d->seq++;
+    guint8 nonce[12];
+    memcpy (nonce, d->iv, 12);
+    for (int i = 0; i < 8; i++)
+        nonce[4 + i] ^= (guint8)(seq >> (56 - 8 * i));
+    if (gcry_cipher_reset (d->hd) || gcry_cipher_setiv (d->hd, nonce, sizeof nonce) ||
+        gcry_cipher_authenticate (d->hd, rec, 5) ||
+        gcry_cipher_decrypt (d->hd, out, ct_len, rec + 5, ct_len) ||
+        gcry_cipher_checktag (d->hd, rec + 5 + ct_len, SC_AEAD_TAG_LEN)) {
+        if (!s->failed && seq == 0)
+            s->status = "records do not authenticate";
+        s->failed = TRUE;
+        return FALSE;
+    }
+    gsize n = ct_len;
+    while (n > 0 && out[n - 1] == 0)
+        n--;
+    if (n == 0)
+        return FALSE; /* all padding: no content type */
+    *inner_type = out[n - 1];
+    *out_len = n - 1;
+    return TRUE;
+}
+
 gboolean
 sc_tls_session_decrypt (ScTlsSession *s, int side, const guint8 *rec, gsize len, guint8 *out,
-                        gsize *out_len)
+                        gsize *out_len, guint8 *inner_type)
 {
     ScTlsDirection *d = &s->dir[side];
     if (!s->keyed || !d->protected_ || !d->hd || len < 5)
         return FALSE;
+    if (s->version == 0x0304)
+        return decrypt13 (s, d, rec, len, out, out_len, inner_type);
+    *inner_type = rec[0];
     const guint8 *frag = rec + 5;
     gsize frag_len = len - 5;
     gboolean gcm = s->suite->mode == GCRY_CIPHER_MODE_GCM;

@@ -8,7 +8,7 @@
 
 struct ScTlsKeylog {
     GHashTable *master; /* GBytes client random → GBytes master secret (TLS 1.2) */
-    GHashTable *tls13;  /* GBytes client random → itself: sessions with TLS 1.3 secrets */
+    GHashTable *tls13;  /* GBytes client random → ScTls13Secrets* (owned) */
 };
 
 /* Decodes @n bytes of hex at @hex into @out; FALSE when it is not exactly that. */
@@ -37,7 +37,7 @@ sc_tls_keylog_load (const char *path, GError **error)
     kl->master = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
                                         (GDestroyNotify)g_bytes_unref);
     kl->tls13 =
-        g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
+        g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, g_free);
     g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
     for (guint i = 0; lines[i]; i++) {
         g_auto (GStrv) f = g_strsplit_set (g_strstrip (lines[i]), " \t", -1);
@@ -51,8 +51,25 @@ sc_tls_keylog_load (const char *path, GError **error)
                 continue;
             g_hash_table_replace (kl->master, g_bytes_new (random, sizeof random),
                                   g_bytes_new (secret, SC_TLS12_MASTER_LEN));
-        } else if (g_str_has_suffix (f[0], "_TRAFFIC_SECRET_0")) {
-            g_hash_table_add (kl->tls13, g_bytes_new (random, sizeof random));
+        } else {
+            static const char *const labels[SC_TLS13_SECRETS] = {
+                "CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+                "CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0"};
+            gsize n = strlen (f[2]) / 2;
+            for (int k = 0; k < SC_TLS13_SECRETS; k++) {
+                if (strcmp (f[0], labels[k]) != 0 || (n != 32 && n != 48) ||
+                    !unhex (f[2], strlen (f[2]), secret, n))
+                    continue;
+                GBytes *key = g_bytes_new (random, sizeof random);
+                ScTls13Secrets *t = g_hash_table_lookup (kl->tls13, key);
+                if (!t) {
+                    t = g_new0 (ScTls13Secrets, 1);
+                    g_hash_table_insert (kl->tls13, g_bytes_ref (key), t);
+                }
+                g_bytes_unref (key);
+                memcpy (t->secret[k], secret, n);
+                t->len[k] = n;
+            }
         }
     }
     if (g_hash_table_size (kl->master) + g_hash_table_size (kl->tls13) == 0) {
@@ -81,9 +98,9 @@ sc_tls_keylog_master_secret (const ScTlsKeylog *kl, const guint8 client_random[3
     return v ? g_bytes_get_data (v, NULL) : NULL;
 }
 
-gboolean
-sc_tls_keylog_has_tls13 (const ScTlsKeylog *kl, const guint8 client_random[32])
+const ScTls13Secrets *
+sc_tls_keylog_tls13 (const ScTlsKeylog *kl, const guint8 client_random[32])
 {
     g_autoptr (GBytes) key = g_bytes_new_static (client_random, SC_TLS_RANDOM_LEN);
-    return kl && g_hash_table_contains (kl->tls13, key);
+    return kl ? g_hash_table_lookup (kl->tls13, key) : NULL;
 }

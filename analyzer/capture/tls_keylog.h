@@ -21,7 +21,22 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScTlsKeylog, sc_tls_keylog_free)
  * @client_random (32 bytes); NULL when the log has none. */
 const guint8 *sc_tls_keylog_master_secret (const ScTlsKeylog *kl, const guint8 client_random[32]);
 
-/* Whether the log holds TLS 1.3 secrets for @client_random. */
-gboolean sc_tls_keylog_has_tls13 (const ScTlsKeylog *kl, const guint8 client_random[32]);
+/* A TLS 1.3 session's traffic secrets (RFC 8446 §7.1), as logged. */
+typedef enum {
+    SC_TLS13_CLIENT_HANDSHAKE,
+    SC_TLS13_SERVER_HANDSHAKE,
+    SC_TLS13_CLIENT_APPLICATION, /* CLIENT_TRAFFIC_SECRET_0 */
+    SC_TLS13_SERVER_APPLICATION, /* SERVER_TRAFFIC_SECRET_0 */
+    SC_TLS13_SECRETS
+} ScTls13Secret;
+
+typedef struct {
+    guint8 secret[SC_TLS13_SECRETS][48];
+    gsize len[SC_TLS13_SECRETS]; /* 0: not logged; else the hash's length (32 or 48) */
+} ScTls13Secrets;
+
+/* The TLS 1.3 secrets (owned by @kl) of the session whose ClientHello random is @client_random;
+ * NULL when the log has none. */
+const ScTls13Secrets *sc_tls_keylog_tls13 (const ScTlsKeylog *kl, const guint8 client_random[32]);
 
 G_END_DECLS

@@ -53,10 +53,23 @@ cut_handshake_messages (ScTlsRecords *r, ScCore *core, ScConn *conn, gboolean fr
             sc_tls_parse_handshake (m, body + 4, FALSE, &hs)) {
             sc_tls_session_hello (r->session, from_a ? 0 : 1, &hs);
             sc_core_tls_decryption (core, conn, sc_tls_session_status (r->session));
+        } else if (r->session) {
+            sc_tls_session_handshake_message (r->session, from_a ? 0 : 1, m[0]);
         }
         at += body + 4;
     }
     g_byte_array_remove_range (h, 0, (guint)at);
+}
+
+/* Handshake bytes read (in clear, or decrypted): whole messages go to the core. */
+static void
+handshake_bytes (ScTlsRecords *r, ScCore *core, ScConn *conn, gboolean from_a, const guint8 *p,
+                 gsize n, guint32 frame, gint64 ts_us)
+{
+    if (!r->handshake)
+        r->handshake = g_byte_array_new ();
+    g_byte_array_append (r->handshake, p, (guint)n);
+    cut_handshake_messages (r, core, conn, from_a, frame, ts_us);
 }
 
 static void
@@ -70,20 +83,23 @@ on_record (ScTlsRecords *r, ScCore *core, ScConn *conn, gboolean from_a, const g
         drop (&r->handshake);
         if (r->session)
             sc_tls_session_cipher_changed (r->session, from_a ? 0 : 1);
-    } else if (r->session && r->encrypted && type != SC_TLS_CHANGE_CIPHER_SPEC) {
-        /* Protected: opened with the session's keys; application data goes on as a stream. */
+    } else if (r->session && (r->encrypted || type == SC_TLS_APPLICATION_DATA)) {
+        /* Protected (after ChangeCipherSpec in 1.2, every application_data record in 1.3):
+         * opened with the session's keys. Application data goes on as a stream; handshake
+         * messages (TLS 1.3's whole flight after the ServerHello) are read as if in clear. */
         guint8 plain[SC_TLS_RECORD_HEADER + SC_TLS_RECORD_MAX];
         gsize n;
-        gboolean ok = sc_tls_session_decrypt (r->session, from_a ? 0 : 1, rec, len, plain, &n);
+        guint8 inner;
+        gboolean ok =
+            sc_tls_session_decrypt (r->session, from_a ? 0 : 1, rec, len, plain, &n, &inner);
         sc_core_tls_decryption (core, conn, sc_tls_session_status (r->session));
-        if (ok && type == SC_TLS_APPLICATION_DATA && r->plain && n > 0)
+        if (ok && inner == SC_TLS_APPLICATION_DATA && r->plain && n > 0)
             r->plain (r->plain_user, plain, n, frame, ts_us);
+        else if (ok && inner == SC_TLS_HANDSHAKE && n > 0)
+            handshake_bytes (r, core, conn, from_a, plain, n, frame, ts_us);
     } else if (type == SC_TLS_HANDSHAKE && !r->encrypted) {
-        if (!r->handshake)
-            r->handshake = g_byte_array_new ();
-        g_byte_array_append (r->handshake, rec + SC_TLS_RECORD_HEADER,
-                             (guint)(len - SC_TLS_RECORD_HEADER));
-        cut_handshake_messages (r, core, conn, from_a, frame, ts_us);
+        handshake_bytes (r, core, conn, from_a, rec + SC_TLS_RECORD_HEADER,
+                         len - SC_TLS_RECORD_HEADER, frame, ts_us);
     }
 }
 

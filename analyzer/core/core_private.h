@@ -110,6 +110,7 @@ typedef struct {
     int client; /* the ClientHello's sender: 0 = a, 1 = b; -1 before one */
     guint32 client_hello_frame, server_hello_frame, cert_request_frame, server_done_frame;
     guint32 client_cert_frame, ccs_frame[2];
+    guint32 client_finished_frame; /* TLS 1.3, decrypted: the client's Finished */
     guint16 offered_version, version;
     guint8 client_session_id[32];
     guint8 client_session_id_len;

@@ -11,6 +11,7 @@
 #define SC_TLS_CERTIFICATE 11
 #define SC_TLS_CERTIFICATE_REQUEST 13
 #define SC_TLS_SERVER_HELLO_DONE 14
+#define SC_TLS_FINISHED 20
 
 /* Record content types (RFC 8446 §5.1). */
 #define SC_TLS_CHANGE_CIPHER_SPEC 20

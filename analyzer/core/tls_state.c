@@ -75,6 +75,14 @@ sc_core_tls_handshake (ScCore *core, ScConn *conn, gboolean from_a, const guint8
         if (side != t->client && !t->server_done_frame)
             t->server_done_frame = frame;
         break;
+    case SC_TLS_FINISHED:
+        /* Only read when decrypted. TLS 1.3: the server's Finished ends its flight (no
+         * CertificateRequest by then: none was sent); the client's ends its own. */
+        if (t->version == SC_TLS13 && side != t->client && !t->server_done_frame)
+            t->server_done_frame = frame;
+        else if (t->version == SC_TLS13 && side == t->client && !t->client_finished_frame)
+            t->client_finished_frame = frame;
+        break;
     case SC_TLS_CERTIFICATE:
         if (side == t->client && t->client >= 0 && !t->client_cert_frame) {
             t->client_cert_frame = frame;
@@ -114,7 +122,9 @@ sc_tls_state_cert_requested (const ScTlsState *t)
 {
     if (t->cert_request_frame)
         return 1;
-    if (t->version == SC_TLS13 || t->resumed || !t->server_hello_frame)
+    if (t->version == SC_TLS13)
+        return t->server_done_frame ? 0 : -1; /* decrypted, or encrypted and unknown */
+    if (t->resumed || !t->server_hello_frame)
         return -1; /* encrypted (1.3), not part of an abbreviated handshake, or not captured */
     return t->server_done_frame ? 0 : -1;
 }
@@ -129,5 +139,7 @@ sc_tls_state_client_cert (const ScTlsState *t)
         return "none"; /* RFC 5246 §7.4.6: a client sends one only when asked */
     if (requested == 1 && t->version != SC_TLS13 && t->client >= 0 && t->ccs_frame[t->client])
         return "none"; /* asked, and went on to ChangeCipherSpec without one */
+    if (requested == 1 && t->version == SC_TLS13 && t->client_finished_frame)
+        return "none"; /* asked, and finished without one (decrypted) */
     return NULL;
 }
