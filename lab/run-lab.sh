@@ -147,7 +147,7 @@ EOF
   start "$name" TLS
   local certs=()
   [ "$client_cert" = yes ] && certs=("$dir/client.pem" "$dir/client.key")
-  ip netns exec sc-ua env TLS13=$tls13 python3 "$here/tls_ua.py" 198.18.0.1 198.19.0.10 14 "$work/$name.keys" \
+  ip netns exec sc-ua env TLS13=$tls13 TLS_CIPHERS="${TLS_CIPHERS:-}" TLS_NO_ETM="${TLS_NO_ETM:-}" python3 "$here/tls_ua.py" 198.18.0.1 198.19.0.10 14 "$work/$name.keys" \
     "${certs[@]}" >"$work/ua-$name.log" 2>&1 &
   local ua=$!
   pids+=($ua)
@@ -172,6 +172,8 @@ if [ $# -gt 1 ]; then
       tls-alias-cert) tls tls-alias-cert yes yes ;;
       tls13-alias) tls tls13-alias no no 1.3 ;;
       tls13-alias-cert) tls tls13-alias-cert yes yes 1.3 ;;
+      tls-cbc-alias) TLS_CIPHERS=ECDHE-RSA-AES128-SHA256 tls tls-cbc-alias no no ;;
+      tls-cbc-mte-alias) TLS_CIPHERS=ECDHE-RSA-AES256-SHA TLS_NO_ETM=1 tls tls-cbc-mte-alias no no ;;
     esac
   done
 else
@@ -186,4 +188,6 @@ else
   tls tls-alias-cert yes yes
   tls tls13-alias no no 1.3
   tls tls13-alias-cert yes yes 1.3
+  TLS_CIPHERS=ECDHE-RSA-AES128-SHA256 tls tls-cbc-alias no no
+  TLS_CIPHERS=ECDHE-RSA-AES256-SHA TLS_NO_ETM=1 tls tls-cbc-mte-alias no no
 fi

@@ -8,7 +8,9 @@ can be read with Wireshark's tls.keylog_file.
     tls_ua.py SERVER_IP LOCAL_IP SECONDS KEYLOG [CERT KEY]
 
 TLS 1.2 is forced by default: its CertificateRequest and client Certificate are visible without
-keys. TLS13=1 forces TLS 1.3 instead, where they are encrypted (and read only with the keys)."""
+keys. TLS13=1 forces TLS 1.3 instead, where they are encrypted (and read only with the keys).
+TLS_CIPHERS=LIST (OpenSSL names) narrows the TLS 1.2 suites offered; TLS_NO_ETM=1 declines
+RFC 7366 encrypt-then-MAC, so that CBC suites MAC the plaintext."""
 import os
 import select
 import socket
@@ -24,6 +26,10 @@ cert = sys.argv[5:7]
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 ctx.check_hostname = False
 ctx.verify_mode = ssl.CERT_NONE  # the lab's server certificate is self-signed
+if os.environ.get("TLS_CIPHERS"):
+    ctx.set_ciphers(os.environ["TLS_CIPHERS"])
+if os.environ.get("TLS_NO_ETM") == "1":
+    ctx.options |= 0x00080000  # SSL_OP_NO_ENCRYPT_THEN_MAC (OpenSSL 3)
 if os.environ.get("TLS13") == "1":
     ctx.minimum_version = ssl.TLSVersion.TLSv1_3
 else:

@@ -13,32 +13,58 @@
 typedef struct {
     guint16 suite;
     int cipher; /* GCRY_CIPHER_* */
-    int mode;   /* GCRY_CIPHER_MODE_GCM or _POLY1305 */
+    int mode;   /* GCRY_CIPHER_MODE_GCM, _POLY1305 or _CBC */
     gsize key_len;
-    gsize iv_len; /* fixed IV: 4 (GCM salt, RFC 5288) or 12 (ChaCha20, RFC 7905) */
+    gsize iv_len; /* fixed IV: 4 (GCM salt, RFC 5288), 12 (ChaCha20, RFC 7905), 0 (CBC) */
     int prf_hash; /* GCRY_MAC_HMAC_SHA256 or _SHA384 */
+    int mac;      /* CBC: the record MAC (GCRY_MAC_HMAC_SHA1/256/384); 0 for AEAD */
 } ScAeadSuite;
 
 /* TLS 1.3's suites (RFC 8446 §B.4): the fixed IV is 12 bytes, the hash that of the suite. */
 static const ScAeadSuite suites13[] = {
-    {0x1301, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_GCM, 16, 12, GCRY_MAC_HMAC_SHA256},
-    {0x1302, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 32, 12, GCRY_MAC_HMAC_SHA384},
-    {0x1303, GCRY_CIPHER_CHACHA20, GCRY_CIPHER_MODE_POLY1305, 32, 12, GCRY_MAC_HMAC_SHA256},
+    {0x1301, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_GCM, 16, 12, GCRY_MAC_HMAC_SHA256, 0},
+    {0x1302, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 32, 12, GCRY_MAC_HMAC_SHA384, 0},
+    {0x1303, GCRY_CIPHER_CHACHA20, GCRY_CIPHER_MODE_POLY1305, 32, 12, GCRY_MAC_HMAC_SHA256, 0},
 };
 
 /* The AEAD suites of TLS 1.2 that SIP stacks negotiate. */
 static const ScAeadSuite suites[] = {
-    {0x009C, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_GCM, 16, 4, GCRY_MAC_HMAC_SHA256},
-    {0x009D, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 32, 4, GCRY_MAC_HMAC_SHA384},
-    {0x009E, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_GCM, 16, 4, GCRY_MAC_HMAC_SHA256},
-    {0x009F, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 32, 4, GCRY_MAC_HMAC_SHA384},
-    {0xC02B, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_GCM, 16, 4, GCRY_MAC_HMAC_SHA256},
-    {0xC02C, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 32, 4, GCRY_MAC_HMAC_SHA384},
-    {0xC02F, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_GCM, 16, 4, GCRY_MAC_HMAC_SHA256},
-    {0xC030, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 32, 4, GCRY_MAC_HMAC_SHA384},
-    {0xCCA8, GCRY_CIPHER_CHACHA20, GCRY_CIPHER_MODE_POLY1305, 32, 12, GCRY_MAC_HMAC_SHA256},
-    {0xCCA9, GCRY_CIPHER_CHACHA20, GCRY_CIPHER_MODE_POLY1305, 32, 12, GCRY_MAC_HMAC_SHA256},
-    {0xCCAA, GCRY_CIPHER_CHACHA20, GCRY_CIPHER_MODE_POLY1305, 32, 12, GCRY_MAC_HMAC_SHA256},
+    {0x009C, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_GCM, 16, 4, GCRY_MAC_HMAC_SHA256, 0},
+    {0x009D, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 32, 4, GCRY_MAC_HMAC_SHA384, 0},
+    {0x009E, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_GCM, 16, 4, GCRY_MAC_HMAC_SHA256, 0},
+    {0x009F, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 32, 4, GCRY_MAC_HMAC_SHA384, 0},
+    {0xC02B, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_GCM, 16, 4, GCRY_MAC_HMAC_SHA256, 0},
+    {0xC02C, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 32, 4, GCRY_MAC_HMAC_SHA384, 0},
+    {0xC02F, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_GCM, 16, 4, GCRY_MAC_HMAC_SHA256, 0},
+    {0xC030, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 32, 4, GCRY_MAC_HMAC_SHA384, 0},
+    {0xCCA8, GCRY_CIPHER_CHACHA20, GCRY_CIPHER_MODE_POLY1305, 32, 12, GCRY_MAC_HMAC_SHA256, 0},
+    {0xCCA9, GCRY_CIPHER_CHACHA20, GCRY_CIPHER_MODE_POLY1305, 32, 12, GCRY_MAC_HMAC_SHA256, 0},
+    {0xCCAA, GCRY_CIPHER_CHACHA20, GCRY_CIPHER_MODE_POLY1305, 32, 12, GCRY_MAC_HMAC_SHA256, 0},
+    /* CBC with HMAC (RFC 5246 §6.2.3.2; RFC 7366 when encrypt-then-MAC was agreed). */
+    {0x002F, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_CBC, 16, 0, GCRY_MAC_HMAC_SHA256,
+     GCRY_MAC_HMAC_SHA1},
+    {0x0035, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_CBC, 32, 0, GCRY_MAC_HMAC_SHA256,
+     GCRY_MAC_HMAC_SHA1},
+    {0x003C, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_CBC, 16, 0, GCRY_MAC_HMAC_SHA256,
+     GCRY_MAC_HMAC_SHA256},
+    {0x003D, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_CBC, 32, 0, GCRY_MAC_HMAC_SHA256,
+     GCRY_MAC_HMAC_SHA256},
+    {0xC009, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_CBC, 16, 0, GCRY_MAC_HMAC_SHA256,
+     GCRY_MAC_HMAC_SHA1},
+    {0xC00A, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_CBC, 32, 0, GCRY_MAC_HMAC_SHA256,
+     GCRY_MAC_HMAC_SHA1},
+    {0xC013, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_CBC, 16, 0, GCRY_MAC_HMAC_SHA256,
+     GCRY_MAC_HMAC_SHA1},
+    {0xC014, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_CBC, 32, 0, GCRY_MAC_HMAC_SHA256,
+     GCRY_MAC_HMAC_SHA1},
+    {0xC023, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_CBC, 16, 0, GCRY_MAC_HMAC_SHA256,
+     GCRY_MAC_HMAC_SHA256},
+    {0xC024, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_CBC, 32, 0, GCRY_MAC_HMAC_SHA384,
+     GCRY_MAC_HMAC_SHA384},
+    {0xC027, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_CBC, 16, 0, GCRY_MAC_HMAC_SHA256,
+     GCRY_MAC_HMAC_SHA256},
+    {0xC028, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_CBC, 32, 0, GCRY_MAC_HMAC_SHA384,
+     GCRY_MAC_HMAC_SHA384},
 };
 
 typedef struct {
@@ -46,6 +72,7 @@ typedef struct {
     guint64 seq;
     gcry_cipher_hd_t hd;
     guint8 iv[12];
+    guint8 mac_key[48]; /* CBC suites */
     /* TLS 1.3: the traffic secret in use (handshake, then application, then updates). */
     guint8 secret[48];
     gboolean application;
@@ -57,6 +84,7 @@ struct ScTlsSession {
     int client_side;
     guint8 client_random[SC_TLS_RANDOM_LEN], server_random[SC_TLS_RANDOM_LEN];
     guint16 version, suite_id;
+    gboolean encrypt_then_mac;
     const ScAeadSuite *suite;
     const ScTls13Secrets *secrets13; /* TLS 1.3, from the key log */
     gboolean keyed, failed;
@@ -241,13 +269,15 @@ derive_keys (ScTlsSession *s)
         return;
     }
     /* RFC 5246 §6.3: key_block = PRF (master, "key expansion", server_random + client_random):
-     * client key, server key, client IV, server IV (AEAD suites have no MAC keys). */
-    guint8 seed[2 * SC_TLS_RANDOM_LEN], block[2 * 32 + 2 * 12];
+     * client MAC key, server MAC key (CBC only), client key, server key, client IV, server IV
+     * (AEAD only: CBC records carry their own IV). */
+    guint8 seed[2 * SC_TLS_RANDOM_LEN], block[2 * 48 + 2 * 32 + 2 * 12];
     memcpy (seed, s->server_random, SC_TLS_RANDOM_LEN);
     memcpy (seed + SC_TLS_RANDOM_LEN, s->client_random, SC_TLS_RANDOM_LEN);
+    gsize m = s->suite->mac ? gcry_mac_get_algo_maclen (s->suite->mac) : 0;
     gsize k = s->suite->key_len, v = s->suite->iv_len;
     if (!prf (s->suite->prf_hash, master, SC_TLS12_MASTER_LEN, "key expansion", seed, sizeof seed,
-              block, 2 * k + 2 * v))
+              block, 2 * m + 2 * k + 2 * v))
         return;
     for (int role = 0; role < 2; role++) { /* 0: client, 1: server */
         ScTlsDirection *d = &s->dir[role == 0 ? s->client_side : 1 - s->client_side];
@@ -255,11 +285,12 @@ derive_keys (ScTlsSession *s)
             gcry_cipher_close (d->hd);
         d->hd = NULL;
         if (gcry_cipher_open (&d->hd, s->suite->cipher, s->suite->mode, 0) ||
-            gcry_cipher_setkey (d->hd, block + role * k, k)) {
+            gcry_cipher_setkey (d->hd, block + 2 * m + role * k, k)) {
             s->status = "unsupported cipher suite";
             return;
         }
-        memcpy (d->iv, block + 2 * k + role * v, v);
+        memcpy (d->mac_key, block + role * m, m);
+        memcpy (d->iv, block + 2 * m + 2 * k + role * v, v);
     }
     s->keyed = TRUE;
     s->status = "decrypted";
@@ -275,6 +306,7 @@ sc_tls_session_hello (ScTlsSession *s, int side, const ScTlsHandshake *hs)
     } else if (hs->type == SC_TLS_SERVER_HELLO) {
         memcpy (s->server_random, hs->random, SC_TLS_RANDOM_LEN);
         s->suite_id = hs->cipher_suite;
+        s->encrypt_then_mac = hs->encrypt_then_mac;
         s->version = hs->version;
         s->have_server_hello = TRUE;
         derive_keys (s);
@@ -353,6 +385,70 @@ decrypt13 (ScTlsSession *s, ScTlsDirection *d, const guint8 *rec, gsize len, gui
     return TRUE;
 }
 
+/* HMAC (mac_key, seq + type + version + length + @a + @b) compared with @mac (RFC 5246
+ * §6.2.3.1; RFC 7366 §3 MACs the IV and ciphertext instead of the plaintext). */
+static gboolean
+mac_ok (ScTlsSession *s, ScTlsDirection *d, guint64 seq, const guint8 *rec, const guint8 *a,
+        gsize a_len, const guint8 *b, gsize b_len, const guint8 *mac)
+{
+    gsize m = gcry_mac_get_algo_maclen (s->suite->mac);
+    guint8 hdr[13], want[48];
+    for (int i = 0; i < 8; i++)
+        hdr[i] = (guint8)(seq >> (56 - 8 * i));
+    hdr[8] = rec[0];
+    hdr[9] = rec[1];
+    hdr[10] = rec[2];
+    hdr[11] = (guint8)((a_len + b_len) >> 8);
+    hdr[12] = (guint8)(a_len + b_len);
+    gcry_mac_hd_t h;
+    gsize wl = sizeof want;
+    if (gcry_mac_open (&h, s->suite->mac, 0, NULL) || gcry_mac_setkey (h, d->mac_key, m))
+        return FALSE;
+    gcry_mac_write (h, hdr, sizeof hdr);
+    if (a_len)
+        gcry_mac_write (h, a, a_len);
+    if (b_len)
+        gcry_mac_write (h, b, b_len);
+    gcry_mac_read (h, want, &wl);
+    gcry_mac_close (h);
+    return wl == m && memcmp (want, mac, m) == 0;
+}
+
+/* TLS 1.2 CBC: the record's IV (16) and the ciphertext; MAC then encrypt (plaintext, MAC,
+ * padding, padding length), or with RFC 7366 encrypt then MAC (the MAC follows the ciphertext). */
+static gboolean
+decrypt_cbc (ScTlsSession *s, ScTlsDirection *d, const guint8 *rec, gsize len, guint8 *out,
+             gsize *out_len)
+{
+    gsize m = gcry_mac_get_algo_maclen (s->suite->mac), frag_len = len - 5;
+    const guint8 *frag = rec + 5;
+    guint64 seq = d->seq++;
+    if (frag_len < 16 + 16 + (s->encrypt_then_mac ? m : 0))
+        return FALSE;
+    gsize ct_len = frag_len - 16 - (s->encrypt_then_mac ? m : 0);
+    if (ct_len % 16 != 0)
+        return FALSE;
+    if (s->encrypt_then_mac &&
+        !mac_ok (s, d, seq, rec, frag, 16, frag + 16, ct_len, frag + 16 + ct_len))
+        return FALSE;
+    if (gcry_cipher_reset (d->hd) || gcry_cipher_setiv (d->hd, frag, 16) ||
+        gcry_cipher_decrypt (d->hd, out, ct_len, frag + 16, ct_len))
+        return FALSE;
+    gsize pad = out[ct_len - 1];
+    if (pad + 1 > ct_len)
+        return FALSE;
+    gsize n = ct_len - pad - 1;
+    if (!s->encrypt_then_mac) {
+        if (n < m)
+            return FALSE;
+        n -= m;
+        if (!mac_ok (s, d, seq, rec, out, n, NULL, 0, out + n))
+            return FALSE;
+    }
+    *out_len = n;
+    return TRUE;
+}
+
 gboolean
 sc_tls_session_decrypt (ScTlsSession *s, int side, const guint8 *rec, gsize len, guint8 *out,
                         gsize *out_len, guint8 *inner_type)
@@ -363,6 +459,14 @@ sc_tls_session_decrypt (ScTlsSession *s, int side, const guint8 *rec, gsize len,
     if (s->version == 0x0304)
         return decrypt13 (s, d, rec, len, out, out_len, inner_type);
     *inner_type = rec[0];
+    if (s->suite->mode == GCRY_CIPHER_MODE_CBC) {
+        if (decrypt_cbc (s, d, rec, len, out, out_len))
+            return TRUE;
+        if (!s->failed && d->seq == 1)
+            s->status = "records do not authenticate";
+        s->failed = TRUE;
+        return FALSE;
+    }
     const guint8 *frag = rec + 5;
     gsize frag_len = len - 5;
     gboolean gcm = s->suite->mode == GCRY_CIPHER_MODE_GCM;

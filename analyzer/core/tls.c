@@ -84,6 +84,8 @@ read_extensions (ScReader *r, gboolean client, ScTlsHandshake *out)
             read_sni (ext, out);
         else if (type == EXT_SUPPORTED_VERSIONS)
             read_supported_versions (ext, client, out);
+        else if (type == 22 && !client)
+            out->encrypt_then_mac = TRUE; /* RFC 7366: the server agreed to encrypt-then-MAC */
         sc_rd_skip (&all, n);
     }
 }

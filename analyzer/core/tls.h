@@ -22,10 +22,11 @@
 typedef struct {
     guint8 type;
     /* ClientHello / ServerHello */
-    guint16 version;      /* ServerHello: the negotiated version (supported_versions, else the
-                             legacy field); ClientHello: the highest offered. 0x0303 = TLS 1.2 */
-    guint8 random[32];    /* ClientHello / ServerHello random */
-    guint16 cipher_suite; /* ServerHello: the chosen suite */
+    guint16 version;           /* ServerHello: the negotiated version (supported_versions, else the
+                                  legacy field); ClientHello: the highest offered. 0x0303 = TLS 1.2 */
+    guint8 random[32];         /* ClientHello / ServerHello random */
+    guint16 cipher_suite;      /* ServerHello: the chosen suite */
+    gboolean encrypt_then_mac; /* ServerHello: RFC 7366 extension (CBC suites MAC the ciphertext) */
     guint8 session_id[32];
     guint8 session_id_len;
     char server_name[256]; /* ClientHello SNI host_name, NUL-terminated; "" when absent */
