@@ -35,7 +35,7 @@ load_sip_ports (ScConfig *cfg, GKeyFile *kf, const char *path, GError **error)
 }
 
 gboolean
-sc_config_load (ScConfig *cfg, const char *path, GError **error)
+sc_config_load (ScConfig *cfg, const char *path, char **keylog, GError **error)
 {
     const ScTunable tunables[] = {
         {"t1_ms", &cfg->t1_ms, 1, 60000},
@@ -69,6 +69,15 @@ sc_config_load (ScConfig *cfg, const char *path, GError **error)
         if (g_strcmp0 (keys[k], "sip_ports") == 0) {
             if (!load_sip_ports (cfg, kf, path, error))
                 return FALSE;
+            continue;
+        }
+        if (g_strcmp0 (keys[k], "keylog") == 0) {
+            g_autofree char *value = g_key_file_get_string (kf, "sipconn", "keylog", NULL);
+            g_autofree char *dir = g_path_get_dirname (path);
+            g_free (*keylog);
+            *keylog = !value || !*value            ? NULL
+                      : g_path_is_absolute (value) ? g_strdup (value)
+                                                   : g_build_filename (dir, value, NULL);
             continue;
         }
         const ScTunable *t = NULL;

@@ -280,14 +280,6 @@ main (int argc, char **argv)
         list_rules ();
         return EXIT_CLEAN;
     }
-    /* A key log that cannot be read is a usage error: auditing without it would report the
-     * TLS connections as undecrypted and say nothing of why. */
-    g_autoptr (GError) keylog_error = NULL;
-    g_autoptr (ScTlsKeylog) keylog = o.keylog ? sc_tls_keylog_load (o.keylog, &keylog_error) : NULL;
-    if (o.keylog && !keylog) {
-        fprintf (stderr, "sipconn-audit: %s\n", keylog_error->message);
-        return EXIT_USAGE;
-    }
     const char *format = o.format ? o.format : "text";
     if (strcmp (format, "text") && strcmp (format, "json") && strcmp (format, "ndjson") &&
         strcmp (format, "markdown") && strcmp (format, "html")) {
@@ -306,8 +298,19 @@ main (int argc, char **argv)
     }
     ScConfig cfg;
     sc_config_init (&cfg);
-    if (o.config && !sc_config_load (&cfg, o.config, &error)) {
+    g_autofree char *config_keylog = NULL;
+    if (o.config && !sc_config_load (&cfg, o.config, &config_keylog, &error)) {
         fprintf (stderr, "sipconn-audit: %s\n", error->message);
+        return EXIT_USAGE;
+    }
+    /* A key log that cannot be read is a usage error: auditing without it would report the
+     * TLS connections as undecrypted and say nothing of why. --keylog wins over the config's. */
+    const char *keylog_path = o.keylog ? o.keylog : config_keylog;
+    g_autoptr (GError) keylog_error = NULL;
+    g_autoptr (ScTlsKeylog) keylog =
+        keylog_path ? sc_tls_keylog_load (keylog_path, &keylog_error) : NULL;
+    if (keylog_path && !keylog) {
+        fprintf (stderr, "sipconn-audit: %s\n", keylog_error->message);
         return EXIT_USAGE;
     }
     /* Only the ticket reports show excerpts; only the HTML one draws messages. */

@@ -183,6 +183,16 @@ sed 's/\(CLIENT_RANDOM [0-9a-f]* \)[0-9a-f]/\10/' "$samples/lab/tls-alias.keys" 
 cmp -s "$tmp/wrong.keys" "$samples/lab/tls-alias.keys" && sed -i 's/\(CLIENT_RANDOM [0-9a-f]* \)0/\11/' "$tmp/wrong.keys"
 run --format json --keylog "$tmp/wrong.keys" "$tls"
 check "a wrong master secret: records do not authenticate" '[ "$(decryption)" = "records do not authenticate" ]'
+# The key log from --config (a path relative to the config file), and --keylog winning over it.
+cp "$samples/lab/tls-alias.keys" "$tmp/alias.keys"
+printf '[sipconn]\nkeylog = alias.keys\n' >"$tmp/tls.conf"
+run --format json --config "$tmp/tls.conf" "$tls"
+check "keylog in --config: decrypted, REUSE-003 found" '[ "$(decryption)" = decrypted ] && printf "%s" "$out" | grep -q REUSE-003'
+run --format json --config "$tmp/tls.conf" --keylog "$samples/lab/tls-alias-cert.keys" "$tls"
+check "--keylog wins over the config key" '[ "$(decryption)" = "no key for this session" ]'
+printf '[sipconn]\nkeylog = missing.keys\n' >"$tmp/missing.conf"
+run --config "$tmp/missing.conf" "$tls"
+check "a missing key log from --config: exit 2 naming it" '[ $rc -eq 2 ] && printf "%s" "$err" | grep -q "missing.keys"'
 run --format ndjson "$good"
 check "ndjson: one JSON object per line with a type" '[ $(printf "%s\n" "$out" | grep -vc "^{\"type\": \"\(file\|connection\|flow\|finding\)\"") -eq 0 ]'
 run --list-rules
