@@ -92,6 +92,48 @@ struct ScTlsSession {
     ScTlsDirection dir[2]; /* by side */
 };
 
+/* The suite @id in @table (@n entries), NULL when it is not there. */
+static const ScAeadSuite *
+find_suite (const ScAeadSuite *table, gsize n, guint16 id)
+{
+    for (gsize i = 0; i < n; i++)
+        if (table[i].suite == id)
+            return &table[i];
+    return NULL;
+}
+
+/* The 64-bit record sequence number in network order (RFC 5246 §6.2.3.1, RFC 8446 §5.3). */
+static void
+put_seq (guint8 out[8], guint64 seq)
+{
+    for (int i = 0; i < 8; i++)
+        out[i] = (guint8)(seq >> (56 - 8 * i));
+}
+
+/* TLS 1.2's MAC input and AEAD additional data (RFC 5246 §6.2.3.1, §6.2.3.3): sequence number,
+ * the record's type and version, and @len. */
+static void
+put_record_header (guint8 out[13], guint64 seq, const guint8 *rec, gsize len)
+{
+    put_seq (out, seq);
+    out[8] = rec[0];
+    out[9] = rec[1];
+    out[10] = rec[2];
+    out[11] = (guint8)(len >> 8);
+    out[12] = (guint8)len;
+}
+
+/* TLS 1.3 and ChaCha20 in TLS 1.2: the fixed IV XOR the left-padded sequence number. */
+static void
+xor_nonce (guint8 nonce[12], const guint8 iv[12], guint64 seq)
+{
+    guint8 s8[8];
+    put_seq (s8, seq);
+    memcpy (nonce, iv, 12);
+    for (int i = 0; i < 8; i++)
+        nonce[4 + i] ^= s8[i];
+}
+
 static void
 crypto_init (void)
 {
@@ -214,10 +256,7 @@ key_direction13 (ScTlsSession *s, ScTlsDirection *d)
 static void
 derive_keys13 (ScTlsSession *s)
 {
-    s->suite = NULL;
-    for (guint i = 0; i < G_N_ELEMENTS (suites13); i++)
-        if (suites13[i].suite == s->suite_id)
-            s->suite = &suites13[i];
+    s->suite = find_suite (suites13, G_N_ELEMENTS (suites13), s->suite_id);
     if (!s->suite) {
         s->status = "unsupported cipher suite";
         return;
@@ -255,10 +294,7 @@ derive_keys (ScTlsSession *s)
         derive_keys13 (s);
         return;
     }
-    s->suite = NULL;
-    for (guint i = 0; i < G_N_ELEMENTS (suites); i++)
-        if (suites[i].suite == s->suite_id)
-            s->suite = &suites[i];
+    s->suite = find_suite (suites, G_N_ELEMENTS (suites), s->suite_id);
     if (!s->suite) {
         s->status = "unsupported cipher suite";
         return;
@@ -363,9 +399,7 @@ decrypt13 (ScTlsSession *s, ScTlsDirection *d, const guint8 *rec, gsize len, gui
     gsize ct_len = len - 5 - SC_AEAD_TAG_LEN;
     guint64 seq = d->seq++;
     guint8 nonce[12];
-    memcpy (nonce, d->iv, 12);
-    for (int i = 0; i < 8; i++)
-        nonce[4 + i] ^= (guint8)(seq >> (56 - 8 * i));
+    xor_nonce (nonce, d->iv, seq);
     if (gcry_cipher_reset (d->hd) || gcry_cipher_setiv (d->hd, nonce, sizeof nonce) ||
         gcry_cipher_authenticate (d->hd, rec, 5) ||
         gcry_cipher_decrypt (d->hd, out, ct_len, rec + 5, ct_len) ||
@@ -393,13 +427,7 @@ mac_ok (ScTlsSession *s, ScTlsDirection *d, guint64 seq, const guint8 *rec, cons
 {
     gsize m = gcry_mac_get_algo_maclen (s->suite->mac);
     guint8 hdr[13], want[48];
-    for (int i = 0; i < 8; i++)
-        hdr[i] = (guint8)(seq >> (56 - 8 * i));
-    hdr[8] = rec[0];
-    hdr[9] = rec[1];
-    hdr[10] = rec[2];
-    hdr[11] = (guint8)((a_len + b_len) >> 8);
-    hdr[12] = (guint8)(a_len + b_len);
+    put_record_header (hdr, seq, rec, a_len + b_len);
     gcry_mac_hd_t h;
     gsize wl = sizeof want;
     if (gcry_mac_open (&h, s->suite->mac, 0, NULL) || gcry_mac_setkey (h, d->mac_key, m))
@@ -480,19 +508,10 @@ sc_tls_session_decrypt (ScTlsSession *s, int side, const guint8 *rec, gsize len,
         memcpy (nonce, d->iv, 4);
         memcpy (nonce + 4, frag, 8);
     } else { /* RFC 7905 §2: the fixed IV XOR the sequence number, left-padded */
-        memcpy (nonce, d->iv, 12);
-        for (int i = 0; i < 8; i++)
-            nonce[4 + i] ^= (guint8)(seq >> (56 - 8 * i));
+        xor_nonce (nonce, d->iv, seq);
     }
-    /* RFC 5246 §6.2.3.3: additional data = seq_num + type + version + length */
     guint8 aad[13];
-    for (int i = 0; i < 8; i++)
-        aad[i] = (guint8)(seq >> (56 - 8 * i));
-    aad[8] = rec[0];
-    aad[9] = rec[1];
-    aad[10] = rec[2];
-    aad[11] = (guint8)(plain_len >> 8);
-    aad[12] = (guint8)plain_len;
+    put_record_header (aad, seq, rec, plain_len);
     if (gcry_cipher_reset (d->hd) || gcry_cipher_setiv (d->hd, nonce, sizeof nonce) ||
         gcry_cipher_authenticate (d->hd, aad, sizeof aad) ||
         gcry_cipher_decrypt (d->hd, out, plain_len, frag + explicit, plain_len) ||
