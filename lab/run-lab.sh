@@ -174,6 +174,7 @@ if [ $# -gt 1 ]; then
       tls13-alias-cert) tls tls13-alias-cert yes yes 1.3 ;;
       tls-cbc-alias) TLS_CIPHERS=ECDHE-RSA-AES128-SHA256 tls tls-cbc-alias no no ;;
       tls-cbc-mte-alias) TLS_CIPHERS=ECDHE-RSA-AES256-SHA TLS_NO_ETM=1 tls tls-cbc-mte-alias no no ;;
+      tls-chacha-alias) TLS_CIPHERS=ECDHE-RSA-CHACHA20-POLY1305 tls tls-chacha-alias no no ;;
     esac
   done
 else
@@ -190,4 +191,5 @@ else
   tls tls13-alias-cert yes yes 1.3
   TLS_CIPHERS=ECDHE-RSA-AES128-SHA256 tls tls-cbc-alias no no
   TLS_CIPHERS=ECDHE-RSA-AES256-SHA TLS_NO_ETM=1 tls tls-cbc-mte-alias no no
+  TLS_CIPHERS=ECDHE-RSA-CHACHA20-POLY1305 tls tls-chacha-alias no no
 fi
