@@ -20,9 +20,10 @@ typedef struct {
     guint64 snaplen_cut; /* packets captured shorter than they were */
     guint64 frag_completed, frag_expired, frag_evicted;
     guint64 tcp_connections;
-    guint64 tcp_evicted;     /* connections dropped to respect the table cap */
-    guint64 tcp_gaps;        /* sequence holes skipped */
-    guint64 tcp_ooo_dropped; /* out-of-order bytes dropped to respect the memory cap */
+    guint64 tcp_evicted;          /* connections dropped to respect the table cap */
+    guint64 tcp_gaps;             /* sequence holes skipped */
+    guint64 tcp_ooo_dropped;      /* out-of-order bytes dropped to respect the memory cap */
+    guint64 stream_bytes_skipped; /* bytes of SIP streams (TCP, decrypted TLS) left unframed */
 } ScDecoderStats;
 
 /* Returns: (transfer full): a decoder feeding @core (not owned; must outlive the decoder). */

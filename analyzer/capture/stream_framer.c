@@ -30,6 +30,7 @@ sc_framer_resync_scanned (const ScFramer *f)
 void
 sc_framer_gap (ScFramer *f)
 {
+    f->skipped += f->buf->len;
     g_byte_array_set_size (f->buf, 0);
     f->resync = TRUE;
     f->in_junk = FALSE;
@@ -72,9 +73,11 @@ frame_bytes (ScFramer *f, const char *base, gsize total, const ScFramerSink *sin
                 gsize keep_from =
                     nl ? (gsize)(nl - p) + 1 : (len > SC_FRAMER_MAX_HEADERS ? len : 0);
                 pos += keep_from;
+                f->skipped += keep_from;
                 return pos;
             }
             pos += at;
+            f->skipped += at;
             f->resync = FALSE;
             f->scanned = 0;
             continue;
@@ -102,10 +105,13 @@ frame_bytes (ScFramer *f, const char *base, gsize total, const ScFramerSink *sin
             f->in_junk = TRUE;
             if (at == len) {
                 const char *nl = g_strrstr_len (p, (gssize)len, "\n");
-                pos += nl ? (gsize)(nl - p) + 1 : (len > SC_FRAMER_MAX_HEADERS ? len : 0);
+                gsize used = nl ? (gsize)(nl - p) + 1 : (len > SC_FRAMER_MAX_HEADERS ? len : 0);
+                pos += used;
+                f->skipped += used;
                 return pos;
             }
             pos += at;
+            f->skipped += at;
             continue;
         }
 
@@ -114,6 +120,7 @@ frame_bytes (ScFramer *f, const char *base, gsize total, const ScFramerSink *sin
             if (len >= SC_FRAMER_MAX_HEADERS) {
                 f->resync = TRUE; /* headers beyond any sane size: skip this message */
                 pos += (gsize)sl;
+                f->skipped += (gsize)sl;
                 continue;
             }
             return pos;

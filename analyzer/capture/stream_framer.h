@@ -26,6 +26,10 @@ typedef struct {
     guint32 last_frame; /* frame of the newest bytes in buf */
     gint64 last_ts_us;
     gsize scanned; /* bytes scanned in resync mode without a start line */
+    /* Bytes dropped unframed: skipped to find a start line (after a gap, a mid-stream start,
+     * headers beyond SC_FRAMER_MAX_HEADERS, a body beyond SC_FRAMER_MAX_BODY, stray bytes) or
+     * buffered when a gap came. The owner reads and resets it. */
+    guint64 skipped;
 } ScFramer;
 
 #define SC_FRAMER_MAX_HEADERS (64 * 1024)

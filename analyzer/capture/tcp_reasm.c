@@ -83,9 +83,20 @@ typedef struct {
     ScTcpConn conn;
 } ScTcpEntry;
 
+/* What the framer of a SIP stream skipped goes into the counts; a stream found to be another
+ * protocol was probed, not skipped. */
+static void
+account_skipped (ScTcpTable *t, ScTcpDir *d)
+{
+    if (d->framing && (d->conn->kind == KIND_SIP || d->conn->kind == KIND_TLS))
+        t->dec->stats.stream_bytes_skipped += d->framer.skipped;
+    d->framer.skipped = 0;
+}
+
 static void
 dir_clear (ScTcpTable *t, ScTcpDir *d)
 {
+    account_skipped (t, d);
     ScSeg *s;
     while ((s = g_queue_pop_head (&d->ooo)))
         g_free (s);
@@ -228,6 +239,10 @@ ordered_bytes (ScTcpDir *d, const guint8 *p, gsize len, guint32 frame, gint64 ts
         if (sl != 0) {
             d->framing = TRUE;
             sc_framer_init (&d->framer, FALSE);
+            /* A whole SIP start line: a SIP stream, even if its first message never completes
+             * (what the framer then skips is SIP's, counted, not another protocol's). */
+            if (sl > 0 && c->kind == KIND_UNKNOWN)
+                c->kind = KIND_SIP;
         } else if (c->kind == KIND_UNKNOWN && looks_like_tls (p + i, len - i)) {
             c->kind = KIND_TLS;
             sc_core_stream_set_transport (c->table->dec->core, c->core, SC_TRANSPORT_TLS);
@@ -547,9 +562,11 @@ finish_one (gpointer key, gpointer value, gpointer data)
     (void)key;
     ScTcpTable *t = data;
     ScTcpConn *c = &((ScTcpEntry *)value)->conn;
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2; i++) {
         while (c->dir[i].ooo.length > 0)
             skip_gap (t, &c->dir[i]);
+        account_skipped (t, &c->dir[i]);
+    }
 }
 
 void

@@ -174,6 +174,7 @@ audit_capture (char **paths, guint n_paths, const ScConfig *cfg, const ScTlsKeyl
     sc_report_add_count (f, "tcp_connections_evicted", st->tcp_evicted);
     sc_report_add_count (f, "tcp_gaps", st->tcp_gaps);
     sc_report_add_count (f, "tcp_out_of_order_dropped", st->tcp_ooo_dropped);
+    sc_report_add_count (f, "stream_bytes_skipped", st->stream_bytes_skipped);
     sc_report_add_count (f, "udp_flows_evicted", sc_core_udp_flows_evicted (core));
     sc_report_add_count (f, "transactions_evicted", sc_core_transactions_evicted (core));
     f->usable = any_read;

@@ -38,6 +38,18 @@ check "synflood: every SYN was a connection" \
   [ "$(count "$tmp/synflood-full.json" tcp_connections)" -eq 1000000 ]
 check "fragments: the datagrams never completed are counted" \
   [ "$(( $(count "$tmp/fragments-full.json" fragments_evicted) + $(count "$tmp/fragments-full.json" fragments_expired) ))" -gt 0 ]
+# The bytes the framer had to skip: of the 14 000 chunks of 1400 bytes after the headers
+# (cl_huge: the body it would not wait for; endless: the header line and its start line), all
+# but what may still be held (less than 64 KiB) when the capture ends, and no more than was sent.
+skipped_between() { # json, low, high
+  local n; n=$(count "$1" stream_bytes_skipped); [ "$n" -ge "$2" ] && [ "$n" -le "$3" ]
+}
+check "cl_huge: the skipped body is counted" \
+  skipped_between "$tmp/cl_huge-full.json" $((14000 * 1400 - 65536)) $((14000 * 1400 + 200))
+check "endless: the skipped header is counted" \
+  skipped_between "$tmp/endless-full.json" $((14000 * 1400 - 65536)) $((14000 * 1400 + 45))
+check "portpair: nothing skipped on well-framed streams" \
+  [ "$(count "$tmp/portpair-full.json" stream_bytes_skipped)" -eq 0 ]
 check "portpair: 20000 connections told apart" \
   [ "$(count "$tmp/portpair-full.json" tcp_connections)" -eq 20000 ]
 if [ -n "$asan" ]; then

@@ -19,7 +19,8 @@ build (guint8 *out, guint16 type, const guint8 *attrs, gsize alen, gboolean cook
     static const guint8 magic[4] = {0x21, 0x12, 0xa4, 0x42};
     memcpy (out + 4, cookie ? magic : txn, 4);
     memcpy (out + 8, txn, 12);
-    memcpy (out + 20, attrs, alen);
+    if (alen) /* memcpy from NULL is undefined even for 0 bytes */
+        memcpy (out + 20, attrs, alen);
     return 20 + alen;
 }
 

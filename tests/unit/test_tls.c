@@ -20,7 +20,8 @@ client_hello (guint8 *out, const guint8 *ext, gsize ext_len)
     body[n++] = 0x13, body[n++] = 0x01; /* TLS_AES_128_GCM_SHA256 */
     body[n++] = 1, body[n++] = 0;       /* compression: null */
     body[n++] = (guint8)(ext_len >> 8), body[n++] = (guint8)ext_len;
-    memcpy (body + n, ext, ext_len);
+    if (ext_len) /* memcpy from NULL is undefined even for 0 bytes */
+        memcpy (body + n, ext, ext_len);
     n += ext_len;
     out[0] = 1;
     out[1] = 0, out[2] = (guint8)(n >> 8), out[3] = (guint8)n;
