@@ -419,9 +419,11 @@ sc_core_udp_flow (ScCore *core, const ScEndpoint *src, const ScEndpoint *dst, gu
     if (!c && !create)
         return NULL;
     if (c) {
-        /* Most recently active goes last. */
-        g_queue_unlink (&core->udp_lru, &c->lru_link);
-        g_queue_push_tail_link (&core->udp_lru, &c->lru_link);
+        /* Most recently active goes last (a request and its answer: already there). */
+        if (core->udp_lru.tail != &c->lru_link) {
+            g_queue_unlink (&core->udp_lru, &c->lru_link);
+            g_queue_push_tail_link (&core->udp_lru, &c->lru_link);
+        }
         return c;
     }
     if (g_hash_table_size (core->udp_flows) >= core->cfg.udp_flow_max) {

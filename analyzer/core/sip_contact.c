@@ -72,21 +72,27 @@ parse_one (ScStrView v, ScSipContact *c)
     }
     c->uri_ok = sc_sip_uri_parse (uri, &c->uri);
 
-    ScStrView val;
-    if (sc_sip_param_find (params, "+sip.instance", &val)) {
-        if (val.len >= 2 && val.p[0] == '"' && val.p[val.len - 1] == '"')
-            val = (ScStrView){val.p + 1, val.len - 2};
-        c->instance = val.p ? val : (ScStrView){params.p, 0};
+    /* One pass over the header parameters; the first of each name counts. */
+    gsize pos = 0;
+    ScStrView name, val;
+    gboolean seen_instance = FALSE, seen_expires = FALSE;
+    while (sc_sip_param_next (params, &pos, &name, &val)) {
+        if (!seen_instance && sc_sv_eq_ci (name, "+sip.instance")) {
+            seen_instance = TRUE;
+            if (val.len >= 2 && val.p[0] == '"' && val.p[val.len - 1] == '"')
+                val = (ScStrView){val.p + 1, val.len - 2};
+            c->instance = val.p ? val : (ScStrView){params.p, 0};
+        } else if (!c->has_reg_id && sc_sv_eq_ci (name, "reg-id")) {
+            c->has_reg_id = TRUE;
+            guint32 n;
+            /* RFC 5626 §10: reg-id = 1*DIGIT, value 1 to 2^31 - 1. */
+            c->reg_id_ok = sc_sv_to_u32 (val, &n) && n >= 1 && n <= 0x7fffffffu;
+            c->reg_id = c->reg_id_ok ? n : 0;
+        } else if (!seen_expires && sc_sv_eq_ci (name, "expires")) {
+            seen_expires = TRUE;
+            c->has_expires = sc_sv_to_u32 (val, &c->expires);
+        }
     }
-    if (sc_sip_param_find (params, "reg-id", &val)) {
-        c->has_reg_id = TRUE;
-        guint32 n;
-        /* RFC 5626 §10: reg-id = 1*DIGIT, value 1 to 2^31 - 1. */
-        c->reg_id_ok = sc_sv_to_u32 (val, &n) && n >= 1 && n <= 0x7fffffffu;
-        c->reg_id = c->reg_id_ok ? n : 0;
-    }
-    if (sc_sip_param_find (params, "expires", &val) && sc_sv_to_u32 (val, &c->expires))
-        c->has_expires = TRUE;
 }
 
 void

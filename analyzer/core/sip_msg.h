@@ -151,6 +151,11 @@ gboolean sc_sip_uri_parse (ScStrView uri, ScSipUri *out);
  * view (unset when the parameter has none). */
 gboolean sc_sip_param_find (ScStrView params, const char *name, ScStrView *value);
 
+/* Steps through ";a=b;c" style @params from *@pos (start at 0): the next parameter's @name and
+ * @value (unset when it has none; a quoted value keeps its quotes). FALSE at the end. For
+ * callers wanting several parameters: one pass instead of one sc_sip_param_find each. */
+gboolean sc_sip_param_next (ScStrView params, gsize *pos, ScStrView *name, ScStrView *value);
+
 /* TRUE if @list (comma separated option tags) contains @tag (case-insensitive). */
 gboolean sc_sip_tag_list_has (ScStrView list, const char *tag);
 

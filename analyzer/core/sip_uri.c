@@ -6,45 +6,55 @@
 #include <string.h>
 
 gboolean
-sc_sip_param_find (ScStrView params, const char *name, ScStrView *value)
+sc_sip_param_next (ScStrView params, gsize *pos, ScStrView *name, ScStrView *value)
 {
-    gsize i = 0;
-    gsize nlen = strlen (name);
+    gsize i = *pos;
+    while (i < params.len && params.p[i] != ';')
+        i++;
+    if (i >= params.len) {
+        *pos = i;
+        return FALSE;
+    }
+    i++;
+    while (i < params.len && sc_is_lws (params.p[i]))
+        i++;
+    gsize ns = i;
+    while (i < params.len && sc_is_token_char (params.p[i]))
+        i++;
+    *name = (ScStrView){params.p + ns, i - ns};
+    while (i < params.len && sc_is_lws (params.p[i]))
+        i++;
     *value = SC_SV_EMPTY;
-    while (i < params.len) {
-        if (params.p[i] != ';') {
-            i++;
-            continue;
-        }
+    if (i < params.len && params.p[i] == '=') {
         i++;
         while (i < params.len && sc_is_lws (params.p[i]))
             i++;
-        gsize ns = i;
-        while (i < params.len && sc_is_token_char (params.p[i]))
+        gsize vs = i;
+        if (i < params.len && params.p[i] == '"') {
             i++;
-        gsize ne = i;
-        while (i < params.len && sc_is_lws (params.p[i]))
-            i++;
-        ScStrView val = SC_SV_EMPTY;
-        if (i < params.len && params.p[i] == '=') {
-            i++;
-            while (i < params.len && sc_is_lws (params.p[i]))
+            while (i < params.len && params.p[i] != '"')
+                i += (params.p[i] == '\\') ? 2 : 1;
+            i = MIN (i + 1, params.len);
+        } else {
+            while (i < params.len && params.p[i] != ';' && params.p[i] != ',' &&
+                   params.p[i] != '?' && params.p[i] != '>' && !sc_is_lws (params.p[i]))
                 i++;
-            gsize vs = i;
-            if (i < params.len && params.p[i] == '"') {
-                i++;
-                while (i < params.len && params.p[i] != '"')
-                    i += (params.p[i] == '\\') ? 2 : 1;
-                i = MIN (i + 1, params.len);
-            } else {
-                while (i < params.len && params.p[i] != ';' && params.p[i] != ',' &&
-                       params.p[i] != '?' && params.p[i] != '>' && !sc_is_lws (params.p[i]))
-                    i++;
-            }
-            val = (ScStrView){params.p + vs, i - vs};
         }
-        if (ne - ns == nlen && g_ascii_strncasecmp (params.p + ns, name, nlen) == 0) {
-            *value = val;
+        *value = (ScStrView){params.p + vs, i - vs};
+    }
+    *pos = i;
+    return TRUE;
+}
+
+gboolean
+sc_sip_param_find (ScStrView params, const char *name, ScStrView *value)
+{
+    gsize pos = 0;
+    ScStrView n, v;
+    *value = SC_SV_EMPTY;
+    while (sc_sip_param_next (params, &pos, &n, &v)) {
+        if (sc_sv_eq_ci (n, name)) {
+            *value = v;
             return TRUE;
         }
     }
@@ -109,8 +119,14 @@ sc_sip_uri_parse (ScStrView uri, ScSipUri *out)
         q++;
     params.len = q;
     out->params = params;
-    out->lr = sc_sip_param_find (params, "lr", &v);
-    out->ob = sc_sip_param_find (params, "ob", &v);
+    gsize pos = 0;
+    ScStrView name;
+    while (sc_sip_param_next (params, &pos, &name, &v)) {
+        if (name.len == 2) {
+            out->lr |= sc_sv_eq_ci (name, "lr");
+            out->ob |= sc_sv_eq_ci (name, "ob");
+        }
+    }
     return TRUE;
 }
 
