@@ -36,17 +36,62 @@ json_string (GString *out, const char *s)
 static void
 json_text (GString *out, const char *s)
 {
+    if (g_utf8_validate (s, -1, NULL)) {
+        json_string (out, s);
+        return;
+    }
     g_autofree char *valid = g_utf8_make_valid (s, -1);
     json_string (out, valid);
+}
+
+/* Numbers are written without printf: a capture of 10 000 flows has a hundred thousand of them,
+ * and the format parsing cost more than the rest of the document. */
+static void
+json_uint (GString *out, guint64 v)
+{
+    char buf[20];
+    int n = (int)sizeof buf;
+    do {
+        buf[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    g_string_append_len (out, buf + n, (gssize)sizeof buf - n);
+}
+
+/* @lit then @v: ", \"frame\": " 12. */
+static void
+json_field_uint (GString *out, const char *lit, guint64 v)
+{
+    g_string_append (out, lit);
+    json_uint (out, v);
+}
+
+/* A duration in µs as seconds with six decimals ("%.6f" of us / 1e6, exactly). */
+static void
+json_seconds (GString *out, gint64 us)
+{
+    if (us < 0) {
+        g_string_append_c (out, '-');
+        us = -us;
+    }
+    json_uint (out, (guint64)us / G_USEC_PER_SEC);
+    char frac[7];
+    guint64 rem = (guint64)us % G_USEC_PER_SEC;
+    for (int i = 5; i >= 0; i--, rem /= 10)
+        frac[i + 1] = (char)('0' + rem % 10);
+    frac[0] = '.';
+    g_string_append_len (out, frac, 7);
 }
 
 /* A side's count pair: {"a": N, "b": N}. */
 static void
 per_side_json (GString *out, const char *name, guint64 from_a, guint64 from_b)
 {
-    g_string_append_printf (
-        out, ", \"%s\": {\"a\": %" G_GUINT64_FORMAT ", \"b\": %" G_GUINT64_FORMAT "}", name, from_a,
-        from_b);
+    g_string_append (out, ", \"");
+    g_string_append (out, name);
+    json_field_uint (out, "\": {\"a\": ", from_a);
+    json_field_uint (out, ", \"b\": ", from_b);
+    g_string_append_c (out, '}');
 }
 
 static void json_nullable (GString *out, const char *s);
@@ -61,15 +106,13 @@ tls_json (GString *out, const ScTlsFacts *t)
     json_nullable (out, t->offered_version);
     g_string_append (out, ", \"server_name\": ");
     json_nullable (out, t->server_name);
-    g_string_append_printf (out,
-                            ", \"client_hello_frame\": %u, \"server_hello_frame\": %u, "
-                            "\"resumed\": %s, \"certificate_requested\": %s, "
-                            "\"client_certificate\": ",
-                            t->client_hello_frame, t->server_hello_frame,
-                            t->resumed ? "true" : "false",
-                            t->certificate_requested < 0    ? "null"
-                            : t->certificate_requested == 1 ? "true"
-                                                            : "false");
+    json_field_uint (out, ", \"client_hello_frame\": ", t->client_hello_frame);
+    json_field_uint (out, ", \"server_hello_frame\": ", t->server_hello_frame);
+    g_string_append (out, t->resumed ? ", \"resumed\": true" : ", \"resumed\": false");
+    g_string_append (out, t->certificate_requested < 0    ? ", \"certificate_requested\": null"
+                          : t->certificate_requested == 1 ? ", \"certificate_requested\": true"
+                                                          : ", \"certificate_requested\": false");
+    g_string_append (out, ", \"client_certificate\": ");
     json_nullable (out, t->client_certificate);
     per_side_json (out, "opaque_records_from", t->opaque_records_from[0],
                    t->opaque_records_from[1]);
@@ -81,17 +124,24 @@ tls_json (GString *out, const ScTlsFacts *t)
 static void
 connection_json (GString *out, const ScConnFacts *c)
 {
-    char a[SC_ENDPOINT_STRLEN], b[SC_ENDPOINT_STRLEN];
-    g_string_append_printf (out,
-                            "{\"id\": %u, \"transport\": \"%s\", \"a\": \"%s\", \"b\": \"%s\", "
-                            "\"initiator\": \"%s\", \"first_frame\": %u, \"last_frame\": %u, "
-                            "\"class\": \"%s\", \"messages\": %u, \"keepalives\": %u, "
-                            "\"requests_from_a\": %u, \"requests_from_b\": %u",
-                            c->id, sc_transport_name (c->transport), sc_endpoint_format (&c->a, a),
-                            sc_endpoint_format (&c->b, b),
-                            c->initiator == SC_INITIATOR_A ? "a" : "unknown", c->first_frame,
-                            c->last_frame, c->klass, c->messages, c->keepalives, c->requests_from_a,
-                            c->requests_from_b);
+    char ep[SC_ENDPOINT_STRLEN];
+    json_field_uint (out, "{\"id\": ", c->id);
+    g_string_append (out, ", \"transport\": \"");
+    g_string_append (out, sc_transport_name (c->transport));
+    g_string_append (out, "\", \"a\": \"");
+    g_string_append (out, sc_endpoint_format (&c->a, ep));
+    g_string_append (out, "\", \"b\": \"");
+    g_string_append (out, sc_endpoint_format (&c->b, ep));
+    g_string_append (out, c->initiator == SC_INITIATOR_A ? "\", \"initiator\": \"a\""
+                                                         : "\", \"initiator\": \"unknown\"");
+    json_field_uint (out, ", \"first_frame\": ", c->first_frame);
+    json_field_uint (out, ", \"last_frame\": ", c->last_frame);
+    g_string_append (out, ", \"class\": \"");
+    g_string_append (out, c->klass);
+    json_field_uint (out, "\", \"messages\": ", c->messages);
+    json_field_uint (out, ", \"keepalives\": ", c->keepalives);
+    json_field_uint (out, ", \"requests_from_a\": ", c->requests_from_a);
+    json_field_uint (out, ", \"requests_from_b\": ", c->requests_from_b);
     per_side_json (out, "messages_from", c->messages_from[0], c->messages_from[1]);
     per_side_json (out, "bytes_from", c->bytes_from[0], c->bytes_from[1]);
     per_side_json (out, "transactions_from", c->transactions_from[0], c->transactions_from[1]);
@@ -103,10 +153,14 @@ connection_json (GString *out, const ScConnFacts *c)
         g_string_append (out, "null}");
         return;
     }
-    g_string_append_printf (out, "{\"kind\": \"%s\"", kind);
-    if (c->closed)
-        g_string_append_printf (out, ", \"frame\": %u, \"by\": \"%s\"", c->close_frame,
-                                c->close_frame_from[0] == c->close_frame ? "a" : "b");
+    g_string_append (out, "{\"kind\": \"");
+    g_string_append (out, kind);
+    g_string_append_c (out, '"');
+    if (c->closed) {
+        json_field_uint (out, ", \"frame\": ", c->close_frame);
+        g_string_append (out, c->close_frame_from[0] == c->close_frame ? ", \"by\": \"a\""
+                                                                       : ", \"by\": \"b\"");
+    }
     g_string_append (out, "}}");
 }
 
@@ -127,44 +181,54 @@ stats_json (GString *out, const gint64 us[3])
         g_string_append (out, "null");
         return;
     }
-    g_string_append_printf (out, "{\"min\": %.6f, \"median\": %.6f, \"max\": %.6f}",
-                            (double)us[0] / G_USEC_PER_SEC, (double)us[1] / G_USEC_PER_SEC,
-                            (double)us[2] / G_USEC_PER_SEC);
+    g_string_append (out, "{\"min\": ");
+    json_seconds (out, us[0]);
+    g_string_append (out, ", \"median\": ");
+    json_seconds (out, us[1]);
+    g_string_append (out, ", \"max\": ");
+    json_seconds (out, us[2]);
+    g_string_append_c (out, '}');
 }
 
 static void
 flow_json (GString *out, const ScReportFlow *f)
 {
-    g_string_append_printf (out,
-                            "{\"connection\": %u, \"transport\": \"%s\", \"aor\": ", f->conn_id,
-                            sc_transport_name (f->transport));
+    json_field_uint (out, "{\"connection\": ", f->conn_id);
+    g_string_append (out, ", \"transport\": \"");
+    g_string_append (out, sc_transport_name (f->transport));
+    g_string_append (out, "\", \"aor\": ");
     json_nullable (out, f->aor);
     g_string_append (out, ", \"instance\": ");
     json_nullable (out, f->instance);
     if (f->instance)
-        g_string_append_printf (out, ", \"reg_id\": %u", f->reg_id);
+        json_field_uint (out, ", \"reg_id\": ", f->reg_id);
     else
         g_string_append (out, ", \"reg_id\": null");
     g_string_append (out, ", \"token\": ");
     json_nullable (out, f->token);
-    g_string_append_printf (out,
-                            ", \"timer_s\": %u, \"timer_source\": \"%s\", \"keepalives\": %u, "
-                            "\"interval_s\": ",
-                            f->timer_s, f->timer_source, f->keepalives);
+    json_field_uint (out, ", \"timer_s\": ", f->timer_s);
+    g_string_append (out, ", \"timer_source\": \"");
+    g_string_append (out, f->timer_source);
+    json_field_uint (out, "\", \"keepalives\": ", f->keepalives);
+    g_string_append (out, ", \"interval_s\": ");
     stats_json (out, f->interval_us);
     g_string_append (out, ", \"latency_s\": ");
     stats_json (out, f->latency_us);
     g_string_append (out, ", \"mapped\": [");
     for (guint i = 0; i < f->mappings->len; i++) {
         char ep[SC_ENDPOINT_STRLEN];
-        g_string_append_printf (
-            out, "%s\"%s\"", i ? ", " : "",
-            sc_endpoint_format (&g_array_index (f->mappings, ScEndpoint, i), ep));
+        g_string_append (out, i ? ", \"" : "\"");
+        g_string_append (out, sc_endpoint_format (&g_array_index (f->mappings, ScEndpoint, i), ep));
+        g_string_append_c (out, '"');
     }
     g_string_append (out, "], \"end\": ");
     if (f->closed)
-        g_string_append_printf (out, "{\"kind\": \"%s\", \"frame\": %u}}",
-                                f->reset ? "reset" : "closed", f->close_frame);
+        json_field_uint (out,
+                         f->reset ? "{\"kind\": \"reset\", \"frame\": "
+                                  : "{\"kind\": \"closed\", \"frame\": ",
+                         f->close_frame);
+    if (f->closed)
+        g_string_append (out, "}}");
     else
         g_string_append (out, f->timed_out ? "{\"kind\": \"timed-out\"}}"
                                            : "{\"kind\": \"capture-end\"}}");
@@ -176,13 +240,18 @@ finding_json (GString *out, const ScReportFinding *f)
     const ScRuleInfo *info = sc_rule_info (f->rule);
     char when[32];
     sc_report_format_time (f->ts_us, when);
-    g_string_append_printf (out, "{\"rule\": \"%s\", \"severity\": \"%s\", \"frames\": [", info->id,
-                            sc_severity_name (info->severity));
+    g_string_append (out, "{\"rule\": \"");
+    g_string_append (out, info->id);
+    g_string_append (out, "\", \"severity\": \"");
+    g_string_append (out, sc_severity_name (info->severity));
+    g_string_append (out, "\", \"frames\": [");
     for (guint i = 0; i < f->n_frames; i++)
-        g_string_append_printf (out, "%s%u", i ? ", " : "", f->frames[i]);
-    g_string_append_printf (out, "], \"time\": \"%s\", \"connection\": ", when);
+        json_field_uint (out, i ? ", " : "", f->frames[i]);
+    g_string_append (out, "], \"time\": \"");
+    g_string_append (out, when);
+    g_string_append (out, "\", \"connection\": ");
     if (f->conn_id)
-        g_string_append_printf (out, "%u", f->conn_id);
+        json_uint (out, f->conn_id);
     else
         g_string_append (out, "null");
     g_string_append (out, ", \"reference\": ");
@@ -210,8 +279,9 @@ file_head_json (GString *out, const ScFileReport *f)
     g_string_append (out, ", \"capture\": {");
     for (guint i = 0; i < f->counts->len; i++) {
         const ScReportCount *c = &g_array_index (f->counts, ScReportCount, i);
-        g_string_append_printf (out, "%s\"%s\": %" G_GUINT64_FORMAT, i ? ", " : "", c->name,
-                                c->value);
+        g_string_append (out, i ? ", \"" : "\"");
+        g_string_append (out, c->name);
+        json_field_uint (out, "\": ", c->value);
     }
     g_string_append_c (out, '}');
     if (f->parts->len) {
