@@ -125,13 +125,16 @@ frame_bytes (ScFramer *f, const char *base, gsize total, const ScFramerSink *sin
             }
             return pos;
         }
-        guint64 cl = 0;
-        gboolean valid = FALSE;
-        if (!sc_sip_find_content_length (p, hend, &cl, &valid) || !valid)
-            cl = 0; /* FRAME-001 for a missing one (the core judges it); no body assumed */
+        /* The whole header is parsed once, here: the core takes this parse with the message. */
+        ScSipMsg parsed;
+        if (sc_sip_parse (p, hend, &parsed) != SC_SIP_PARSE_OK)
+            return pos; /* not reached: the start line and the header end were found above */
+        guint64 cl = parsed.has_content_length && parsed.content_length_valid
+                         ? parsed.content_length
+                         : 0; /* FRAME-001 for a missing one (the core judges it); no body */
         if (cl > SC_FRAMER_MAX_BODY) {
             /* An absurd Content-Length: deliver the headers, then resynchronise silently. */
-            sink->message (user, p, hend, f->last_frame, f->last_ts_us, FALSE, 0);
+            sink->message (user, p, hend, &parsed, f->last_frame, f->last_ts_us, FALSE, 0);
             f->prev_msg_frame = f->last_frame;
             f->sip_seen = TRUE;
             pos += hend;
@@ -144,7 +147,8 @@ frame_bytes (ScFramer *f, const char *base, gsize total, const ScFramerSink *sin
         f->in_junk = FALSE;
         f->sip_seen = TRUE;
         f->prev_msg_frame = f->last_frame;
-        sink->message (user, p, need, f->last_frame, f->last_ts_us, FALSE, 0);
+        parsed.body_len = need - hend;
+        sink->message (user, p, need, &parsed, f->last_frame, f->last_ts_us, FALSE, 0);
         pos += need;
     }
 }
@@ -196,7 +200,7 @@ sc_framer_close (ScFramer *f, guint32 frame, gint64 ts_us, const ScFramerSink *s
     (void)ts_us;
     if (f->resync || !sc_sip_message_is_cut ((const char *)f->buf->data, f->buf->len))
         return;
-    sink->message (user, (const char *)f->buf->data, f->buf->len, f->last_frame, f->last_ts_us,
-                   TRUE, frame);
+    sink->message (user, (const char *)f->buf->data, f->buf->len, NULL, f->last_frame,
+                   f->last_ts_us, TRUE, frame);
     g_byte_array_set_size (f->buf, 0);
 }

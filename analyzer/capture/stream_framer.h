@@ -4,13 +4,17 @@
  * several messages. */
 #pragma once
 
+#include "sip_msg.h"
+
 #include <glib.h>
 
 typedef struct {
     /* A complete message (@len bytes at @msg). @frame completed it. @cut: the sender closed
-     * before the announced body arrived (@cut_frame is its FIN/RST). */
-    void (*message) (gpointer user, const char *msg, gsize len, guint32 frame, gint64 ts_us,
-                     gboolean cut, guint32 cut_frame);
+     * before the announced body arrived (@cut_frame is its FIN/RST). @parsed: the framer's own
+     * parse of it (its views into @msg; valid during the call), NULL when it has none (a cut
+     * message): framing needs Content-Length, so the headers are parsed once, here. */
+    void (*message) (gpointer user, const char *msg, gsize len, const ScSipMsg *parsed,
+                     guint32 frame, gint64 ts_us, gboolean cut, guint32 cut_frame);
     /* @len bytes that are neither CRLF nor a start line, after the message of @prev_frame. */
     void (*junk) (gpointer user, gsize len, guint32 frame, gint64 ts_us, guint32 prev_frame);
     /* A run of @count CR/LF bytes between messages (keep-alive bytes). Nullable. */

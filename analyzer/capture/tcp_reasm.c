@@ -140,8 +140,8 @@ sc_tcp_table_free (ScTcpTable *t)
 /* Framer → core ------------------------------------------------------------------------- */
 
 static void
-on_message (gpointer user, const char *msg, gsize len, guint32 frame, gint64 ts_us, gboolean cut,
-            guint32 cut_frame)
+on_message (gpointer user, const char *msg, gsize len, const ScSipMsg *parsed, guint32 frame,
+            gint64 ts_us, gboolean cut, guint32 cut_frame)
 {
     ScTcpDir *d = user;
     ScTcpConn *c = d->conn;
@@ -159,7 +159,10 @@ on_message (gpointer user, const char *msg, gsize len, guint32 frame, gint64 ts_
         .stream_cut = cut,
         .cut_frame = cut_frame,
     };
-    sc_core_sip_message (c->table->dec->core, &ev, msg, len);
+    if (parsed)
+        sc_core_sip_message_parsed (c->table->dec->core, &ev, msg, len, parsed);
+    else
+        sc_core_sip_message (c->table->dec->core, &ev, msg, len);
 }
 
 static void

@@ -308,6 +308,7 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
         g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
     core->scratch = g_string_sized_new (256);
     core->key = g_string_sized_new (128);
+    core->call_cseq_key = g_string_sized_new (128);
     core->excerpt = g_string_sized_new (512);
     core->expected = g_string_sized_new (64);
     return core;
@@ -332,6 +333,7 @@ sc_core_free (ScCore *core)
     g_hash_table_destroy (core->udp_failed);
     g_string_free (core->scratch, TRUE);
     g_string_free (core->key, TRUE);
+    g_string_free (core->call_cseq_key, TRUE);
     g_string_free (core->excerpt, TRUE);
     g_string_free (core->expected, TRUE);
     g_free (core);
@@ -605,9 +607,8 @@ note_invite_2xx (ScCore *core, const ScSipMsg *msg)
 {
     if (g_hash_table_size (core->invite_2xx) >= SC_INVITE_2XX_MAX)
         g_hash_table_remove_all (core->invite_2xx); /* forgetting only silences PRAC-001 */
-    g_hash_table_add (core->invite_2xx,
-                      g_strdup_printf ("%.*s|%u", (int)msg->call_id.len,
-                                       msg->call_id.p ? msg->call_id.p : "", msg->cseq_number));
+    sc_call_cseq_key (msg, core->call_cseq_key);
+    g_hash_table_add (core->invite_2xx, g_strdup (core->call_cseq_key->str));
 }
 
 static void
@@ -681,10 +682,19 @@ on_response (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *co
 void
 sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsize len)
 {
-    sc_core_advance_clock (core, ev->ts_us);
     ScSipMsg msg;
-    if (sc_sip_parse (bytes, len, &msg) != SC_SIP_PARSE_OK)
+    if (sc_sip_parse (bytes, len, &msg) != SC_SIP_PARSE_OK) {
+        sc_core_advance_clock (core, ev->ts_us);
         return;
+    }
+    sc_core_sip_message_parsed (core, ev, bytes, len, &msg);
+}
+
+void
+sc_core_sip_message_parsed (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsize len,
+                            const ScSipMsg *msg)
+{
+    sc_core_advance_clock (core, ev->ts_us);
     core->current_msg = bytes;
     core->current_len = len;
     core->current_frame = ev->frame;
@@ -696,37 +706,37 @@ sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsiz
                        ? ev->conn
                        : sc_core_udp_flow (core, &ev->src, &ev->dst, ev->frame, ev->ts_us, TRUE);
     gboolean from_a = ev->conn ? ev->from_a : sc_endpoint_equal (&ev->src, &conn->a);
-    sc_conn_note_message (core, conn, ev, &msg, from_a);
+    sc_conn_note_message (core, conn, ev, msg, from_a);
     if (!ev->stream_cut) {
         conn->last_sip_ts_us = ev->ts_us;
         conn->last_sip_frame = ev->frame;
-        if (msg.is_request && !sc_sv_eq_ci (msg.method, "ACK"))
+        if (msg->is_request && !sc_sv_eq_ci (msg->method, "ACK"))
             conn->transactions++;
     }
 
     ScMessageFacts facts = {.frame = ev->frame,
                             .ts_us = ev->ts_us,
                             .conn_id = conn->id,
-                            .is_request = msg.is_request,
-                            .method = msg.is_request ? msg.method : msg.cseq_method,
-                            .status = msg.status,
+                            .is_request = msg->is_request,
+                            .method = msg->is_request ? msg->method : msg->cseq_method,
+                            .status = msg->status,
                             .src = ev->src,
                             .dst = ev->dst,
                             .transport = conn->transport,
                             .initiator = conn->initiator,
                             .initiator_ep = conn->a,
-                            .alias = msg.via_count > 0 && msg.vias[0].has_alias};
+                            .alias = msg->via_count > 0 && msg->vias[0].has_alias};
     if (conn->transport != SC_TRANSPORT_UDP && conn->initiator == SC_INITIATOR_A) {
         facts.direction_known = TRUE;
         facts.backward = !from_a;
     }
-    sc_rules_frame_message (core, &msg, ev, conn);
+    sc_rules_frame_message (core, msg, ev, conn);
     sc_ka_rules_sip_message (core, conn, from_a ? 0 : 1, ev->frame, ev->ts_us);
     g_string_truncate (core->expected, 0);
-    if (msg.is_request)
-        on_request (core, &msg, ev, conn, from_a);
+    if (msg->is_request)
+        on_request (core, msg, ev, conn, from_a);
     else
-        on_response (core, &msg, ev, conn, from_a, &facts, core->expected);
+        on_response (core, msg, ev, conn, from_a, &facts, core->expected);
     if (core->sink.message) {
         sc_flow_view (core, conn, &facts.flow); /* after the rules: a 2xx REGISTER binds */
         core->sink.message (&facts, core->user);

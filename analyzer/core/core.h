@@ -11,6 +11,7 @@
 
 #include "rules.h"
 #include "sc_types.h"
+#include "sip_msg.h"
 
 G_BEGIN_DECLS
 
@@ -252,6 +253,11 @@ void sc_core_stream_release (ScCore *core, ScConn *conn);
 
 /* One SIP message (@bytes, @len: the captured part). */
 void sc_core_sip_message (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsize len);
+
+/* The same with the front end's sc_sip_parse () of it (borrowed; its views into @bytes), for a
+ * front end that had to parse the headers anyway (the stream framer, for Content-Length). */
+void sc_core_sip_message_parsed (ScCore *core, const ScMsgEvent *ev, const char *bytes, gsize len,
+                                 const ScSipMsg *msg);
 
 /* A UDP datagram from @src to @dst that is not SIP (@len captured bytes at @bytes). On a SIP flow
  * (one that carried SIP, or with a SIP port at either end) a STUN Binding message or a payload of

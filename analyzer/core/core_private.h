@@ -257,12 +257,13 @@ struct ScCore {
     guint64 udp_flows_evicted;
     GHashTable *txns;       /* char* key → ScTxn* */
     GHashTable *route_uris; /* char* → NULL: Record-Route/Path URIs already reported */
-    GHashTable *invite_2xx; /* "callid\1cseq" → NULL: INVITEs answered 2xx (PRAC-001 ACK) */
+    GHashTable *invite_2xx; /* sc_call_cseq_key () → NULL: INVITEs answered 2xx (PRAC-001 ACK) */
     GHashTable *attempts;   /* ScEndpoint* far end → ScConn*: the latest connection attempt */
     GHashTable *udp_failed; /* ScEndpoint* → frame of an ICMP unreachable for a datagram to it */
     GQueue live_conns;      /* every connection whose facts are still due (links in ScConn) */
     GString *scratch;       /* message text being built for a finding */
     GString *key;           /* transaction key being built */
+    GString *call_cseq_key; /* sc_call_cseq_key () being built */
     GString *expected;      /* expected destination of the response being judged */
     guint64 txn_evicted;
     GHashTable *bindings;       /* "aor|instance|reg-id" → ScConn* (ref) holding that binding */
@@ -322,6 +323,9 @@ gboolean sc_core_attempt_from (ScCore *core, const ScEndpoint *dst, const ScEndp
  * find the transaction a non-2xx ACK belongs to. Returns FALSE when the message cannot be
  * matched (no valid top Via). */
 gboolean sc_txn_key (const ScSipMsg *msg, const ScVia *via, ScStrView method, GString *out);
+
+/* Writes "Call-ID|CSeq number" of @msg into @out: an INVITE and the ACK of its 2xx share it. */
+void sc_call_cseq_key (const ScSipMsg *msg, GString *out);
 
 ScTxn *sc_txn_lookup (ScCore *core, const char *key);
 ScTxn *sc_txn_insert (ScCore *core, const char *key, const ScSipMsg *msg, const ScMsgEvent *ev,

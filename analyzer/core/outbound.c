@@ -152,7 +152,9 @@ register_of (const ScSipMsg *msg)
 static char *
 binding_key (const char *aor, const char *instance, guint32 reg_id)
 {
-    return g_strdup_printf ("%s|%s|%u", aor ? aor : "", instance, reg_id);
+    char id[11];
+    *sc_put_uint (id, reg_id) = '\0';
+    return g_strconcat (aor ? aor : "", "|", instance, "|", id, NULL);
 }
 
 void

@@ -17,9 +17,8 @@ size_exempt (ScCore *core, const ScSipMsg *msg)
         return TRUE;
     if (!sc_sv_eq_ci (msg->method, "ACK"))
         return FALSE;
-    g_autofree char *key = g_strdup_printf ("%.*s|%u", (int)msg->call_id.len,
-                                            msg->call_id.p ? msg->call_id.p : "", msg->cseq_number);
-    return !g_hash_table_contains (core->invite_2xx, key);
+    sc_call_cseq_key (msg, core->call_cseq_key);
+    return !g_hash_table_contains (core->invite_2xx, core->call_cseq_key->str);
 }
 
 /* Collects the Record-Route/Path URIs naming an IP not seen before into @fresh. */

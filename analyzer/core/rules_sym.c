@@ -124,6 +124,16 @@ sym_udp (ScCore *core, ScTxn *txn, const ScSipMsg *msg, const ScMsgEvent *ev, Sc
     report (core, txn, SC_RULE_SYM_003, msg, ev, conn, 0, 0, text);
 }
 
+/* "connection N": every response on a stream states it (no printf on that path). */
+static void
+expect_connection (GString *expected, guint id)
+{
+    char num[11];
+    *sc_put_uint (num, id) = '\0';
+    g_string_assign (expected, "connection ");
+    g_string_append (expected, num);
+}
+
 static void
 sym_stream (ScCore *core, ScTxn *txn, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn,
             GString *expected)
@@ -155,7 +165,7 @@ sym_stream (ScCore *core, ScTxn *txn, const ScSipMsg *msg, const ScMsgEvent *ev,
         }
         return;
     }
-    g_string_printf (expected, "connection %u", req_conn ? req_conn->id : 0);
+    expect_connection (expected, req_conn ? req_conn->id : 0);
     if (conn && conn->transport != SC_TRANSPORT_UDP)
         text = g_strdup_printf ("sent on connection %u while the request's connection %u was open",
                                 conn->id, req_conn ? req_conn->id : 0);
@@ -166,7 +176,7 @@ sym_stream (ScCore *core, ScTxn *txn, const ScSipMsg *msg, const ScMsgEvent *ev,
     return;
 
 same_connection:
-    g_string_printf (expected, "connection %u", conn->id);
+    expect_connection (expected, conn->id);
 }
 
 void

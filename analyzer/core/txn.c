@@ -62,6 +62,16 @@ sc_txn_key (const ScSipMsg *msg, const ScVia *via, ScStrView method, GString *ou
     return TRUE;
 }
 
+void
+sc_call_cseq_key (const ScSipMsg *msg, GString *out)
+{
+    g_string_truncate (out, 0);
+    if (msg->call_id.p)
+        g_string_append_len (out, msg->call_id.p, (gssize)msg->call_id.len);
+    g_string_append_c (out, '|');
+    append_uint (out, msg->cseq_number);
+}
+
 ScTxn *
 sc_txn_lookup (ScCore *core, const char *key)
 {

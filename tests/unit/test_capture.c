@@ -49,9 +49,17 @@ typedef struct {
 } Seen;
 
 static void
-on_msg (gpointer u, const char *m, gsize len, guint32 frame, gint64 ts, gboolean cut, guint32 cf)
+on_msg (gpointer u, const char *m, gsize len, const ScSipMsg *parsed, guint32 frame, gint64 ts,
+        gboolean cut, guint32 cf)
 {
-    (void)m, (void)len, (void)ts, (void)cf;
+    (void)m, (void)ts, (void)cf;
+    /* A framed message comes with the framer's parse, covering exactly its bytes. */
+    if (cut) {
+        g_assert_null (parsed);
+    } else {
+        g_assert_nonnull (parsed);
+        g_assert_cmpuint (parsed->header_len + parsed->body_len, ==, len);
+    }
     Seen *s = u;
     s->messages++;
     s->cut |= cut;
