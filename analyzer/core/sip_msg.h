@@ -72,7 +72,6 @@ typedef struct {
     ScStrView request_uri;
     guint status; /* response status code */
 
-    ScVia vias[SC_SIP_MAX_VIAS];
     guint via_count;             /* all Via values seen, may exceed SC_SIP_MAX_VIAS */
     gboolean any_via_keep_value; /* some Via value (any position) has keep=N */
 
@@ -87,14 +86,10 @@ typedef struct {
     gboolean content_length_valid;
     guint64 content_length;
 
-    ScSipUri record_route[SC_SIP_MAX_ROUTE_URIS];
     guint record_route_count;
-    ScSipUri path[SC_SIP_MAX_ROUTE_URIS];
     guint path_count;
-    ScSipUri route[SC_SIP_MAX_ROUTE_URIS];
     guint route_count;
-    ScStrView contact; /* first Contact header value, raw */
-    ScSipContact contacts[SC_SIP_MAX_CONTACTS];
+    ScStrView contact;   /* first Contact header value, raw */
     guint contact_count; /* all Contact values seen, may exceed SC_SIP_MAX_CONTACTS */
     ScStrView to_uri;    /* the To header's URI (the AOR of a REGISTER) */
     gboolean has_expires;
@@ -110,6 +105,15 @@ typedef struct {
     gboolean headers_unterminated; /* the data ended before the empty line */
     gsize header_len;              /* start line + headers + the empty line */
     gsize body_len;                /* bytes present after the headers */
+
+    /* The lists last: sc_sip_parse () zeroes what precedes them, and an element is written
+     * whole before its count covers it (read only below MIN (count, its SC_SIP_MAX_*)). Four
+     * kilobytes cleared per message were a tenth of the parse. */
+    ScVia vias[SC_SIP_MAX_VIAS];
+    ScSipUri record_route[SC_SIP_MAX_ROUTE_URIS];
+    ScSipUri path[SC_SIP_MAX_ROUTE_URIS];
+    ScSipUri route[SC_SIP_MAX_ROUTE_URIS];
+    ScSipContact contacts[SC_SIP_MAX_CONTACTS];
 } ScSipMsg;
 
 typedef enum {
@@ -118,7 +122,9 @@ typedef enum {
     SC_SIP_PARSE_INCOMPLETE, /* start line but no end of headers */
 } ScSipParseResult;
 
-/* Parses @len bytes at @buf. The message ends at @len (datagram) — the caller has framed it. */
+/* Parses @len bytes at @buf. The message ends at @len (datagram) — the caller has framed it.
+ * @msg's views point into @buf; its lists hold only what their counts say (the rest of each
+ * array is left as it was). */
 ScSipParseResult sc_sip_parse (const char *buf, gsize len, ScSipMsg *msg);
 
 /* Length of a SIP start line at @buf if it is one ("METHOD uri SIP/2.0" or "SIP/2.0 NNN ..."),

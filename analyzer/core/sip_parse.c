@@ -3,6 +3,7 @@
 #include "sip_lex.h"
 #include "sip_msg.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #define SC_SIP_MAX_START_LINE 8192
@@ -275,13 +276,15 @@ header_dispatch (ScStrView name, ScStrView value, gpointer data)
 ScSipParseResult
 sc_sip_parse (const char *buf, gsize len, ScSipMsg *msg)
 {
-    memset (msg, 0, sizeof *msg);
+    /* Not the lists (see ScSipMsg), but the top Via: "vias[0].valid" reads FALSE without one. */
+    memset (msg, 0, offsetof (ScSipMsg, vias));
+    memset (&msg->vias[0], 0, sizeof msg->vias[0]);
     gssize sl = sc_sip_start_line_len (buf, len);
     if (sl == 0)
         return SC_SIP_PARSE_NOT_SIP;
     if (sl < 0)
         return SC_SIP_PARSE_INCOMPLETE;
-    if (g_ascii_strncasecmp (buf, "SIP/2.0 ", 8) == 0) {
+    if (sc_sv_eq_ci ((ScStrView){buf, 8}, "SIP/2.0 ")) { /* sl > 0: the start line is there */
         msg->is_request = FALSE;
         msg->status = (guint)((buf[8] - '0') * 100 + (buf[9] - '0') * 10 + (buf[10] - '0'));
     } else {

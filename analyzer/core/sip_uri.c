@@ -49,11 +49,11 @@ sc_sip_param_next (ScStrView params, gsize *pos, ScStrView *name, ScStrView *val
 gboolean
 sc_sip_param_find (ScStrView params, const char *name, ScStrView *value)
 {
-    gsize pos = 0;
+    gsize pos = 0, name_len = strlen (name);
     ScStrView n, v;
     *value = SC_SV_EMPTY;
     while (sc_sip_param_next (params, &pos, &n, &v)) {
-        if (sc_sv_eq_ci (n, name)) {
+        if (n.len == name_len && sc_sv_eq_ci (n, name)) {
             *value = v;
             return TRUE;
         }
@@ -68,10 +68,10 @@ sc_sip_uri_parse (ScStrView uri, ScSipUri *out)
     uri = sc_sv_trim (uri);
     out->uri = uri;
     gsize i = 0;
-    if (uri.len >= 5 && g_ascii_strncasecmp (uri.p, "sips:", 5) == 0) {
+    if (uri.len >= 5 && sc_sv_eq_ci ((ScStrView){uri.p, 5}, "sips:")) {
         out->sips = TRUE;
         i = 5;
-    } else if (uri.len >= 4 && g_ascii_strncasecmp (uri.p, "sip:", 4) == 0) {
+    } else if (uri.len >= 4 && sc_sv_eq_ci ((ScStrView){uri.p, 4}, "sip:")) {
         i = 4;
     } else {
         return FALSE;
