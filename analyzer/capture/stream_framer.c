@@ -9,8 +9,14 @@ void
 sc_framer_init (ScFramer *f, gboolean resync)
 {
     memset (f, 0, sizeof *f);
-    f->buf = g_byte_array_new ();
     f->resync = resync;
+}
+
+/* Bytes waiting for the rest of their message (none while buf is NULL). */
+static gsize
+buffered (const ScFramer *f)
+{
+    return f->buf ? f->buf->len : 0;
 }
 
 void
@@ -30,8 +36,8 @@ sc_framer_resync_scanned (const ScFramer *f)
 void
 sc_framer_gap (ScFramer *f)
 {
-    f->skipped += f->buf->len;
-    g_byte_array_set_size (f->buf, 0);
+    f->skipped += buffered (f);
+    sc_framer_clear (f);
     f->resync = TRUE;
     f->in_junk = FALSE;
 }
@@ -159,7 +165,7 @@ sc_framer_feed (ScFramer *f, const guint8 *data, gsize len, guint32 frame, gint6
 {
     if (len == 0)
         return;
-    if (f->resync && f->buf->len == 0 && sink->crlf) {
+    if (f->resync && buffered (f) == 0 && sink->crlf) {
         /* After a gap or a mid-stream start, a segment of nothing but CR/LF on an empty buffer is
          * a keep-alive, not the inside of a message we lost (Wireshark shows it so too). */
         gsize i = 0;
@@ -174,21 +180,23 @@ sc_framer_feed (ScFramer *f, const guint8 *data, gsize len, guint32 frame, gint6
     }
     f->last_frame = frame;
     f->last_ts_us = ts_us;
-    if (f->buf->len == 0) {
+    if (buffered (f) == 0) {
         /* The usual case, whole messages per segment: framed where they lie, and only an
          * unfinished tail is kept. */
         gsize used = frame_bytes (f, (const char *)data, len, sink, user);
-        if (used < len)
+        if (used < len) {
+            if (!f->buf)
+                f->buf = g_byte_array_sized_new ((guint)(len - used));
             g_byte_array_append (f->buf, data + used, (guint)(len - used));
+        }
         return;
     }
     g_byte_array_append (f->buf, data, (guint)len);
     gsize used = frame_bytes (f, (const char *)f->buf->data, f->buf->len, sink, user);
     if (used == f->buf->len) {
         /* Drained: give its memory back (thousands of idle connections would each keep the size
-         * of their largest message otherwise). */
-        g_byte_array_unref (f->buf);
-        f->buf = g_byte_array_new ();
+         * of their largest message otherwise), until bytes wait again. */
+        sc_framer_clear (f);
     } else if (used > 0) {
         g_byte_array_remove_range (f->buf, 0, (guint)used);
     }
@@ -198,9 +206,10 @@ void
 sc_framer_close (ScFramer *f, guint32 frame, gint64 ts_us, const ScFramerSink *sink, gpointer user)
 {
     (void)ts_us;
-    if (f->resync || !sc_sip_message_is_cut ((const char *)f->buf->data, f->buf->len))
+    if (f->resync || buffered (f) == 0 ||
+        !sc_sip_message_is_cut ((const char *)f->buf->data, f->buf->len))
         return;
     sink->message (user, (const char *)f->buf->data, f->buf->len, NULL, f->last_frame,
                    f->last_ts_us, TRUE, frame);
-    g_byte_array_set_size (f->buf, 0);
+    sc_framer_clear (f);
 }

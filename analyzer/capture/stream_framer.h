@@ -22,7 +22,7 @@ typedef struct {
 } ScFramerSink;
 
 typedef struct {
-    GByteArray *buf;
+    GByteArray *buf;   /* the bytes of an unfinished message; NULL when none wait */
     gboolean resync;   /* skip silently to the next start line (mid-stream start, gap) */
     gboolean in_junk;  /* a FRAME-003 run is open: report it once */
     gboolean sip_seen; /* a complete message came: only then can stray bytes be judged */

@@ -49,11 +49,23 @@ sc_config_is_sip_port (const ScConfig *cfg, guint16 port)
 }
 
 char *
+sc_dest_key_into (ScTransport transport, const ScEndpoint *from, const ScEndpoint *to,
+                  char buf[SC_DEST_KEY_STRLEN])
+{
+    /* Room: a transport name of at most 5 bytes, two separators, two formatted endpoints. */
+    char *p = stpcpy (buf, sc_transport_name (transport));
+    *p++ = '|';
+    p += strlen (sc_ip_format (from, p));
+    *p++ = '|';
+    sc_endpoint_format (to, p);
+    return buf;
+}
+
+char *
 sc_dest_key (ScTransport transport, const ScEndpoint *from, const ScEndpoint *to)
 {
-    char a[SC_ENDPOINT_STRLEN], b[SC_ENDPOINT_STRLEN];
-    return g_strconcat (sc_transport_name (transport), "|", sc_ip_format (from, a), "|",
-                        sc_endpoint_format (to, b), NULL);
+    char buf[SC_DEST_KEY_STRLEN];
+    return g_strdup (sc_dest_key_into (transport, from, to, buf));
 }
 
 char *

@@ -198,7 +198,7 @@ typedef struct {
 typedef struct {
     gboolean valid;
     ScTransport transport;
-    char *host;   /* (owned) sent-by host */
+    char *host;   /* sent-by host, NUL-terminated, in the ScTxn's own block (or NULL) */
     guint16 port; /* 0 = absent */
     gboolean host_is_ip;
     ScEndpoint host_ip;
@@ -209,7 +209,8 @@ typedef struct {
 } ScTxnVia;
 
 typedef struct {
-    char *key; /* the hash key (sc_txn_key()), stored after the struct in the same block */
+    char *key; /* the hash key (sc_txn_key()), stored after the struct in the same block, and
+                * after it the top Via's host (via.host): one allocation a transaction */
     ScTxnCopy copies[SC_TXN_MAX_COPIES];
     guint n_copies;
     guint32 frame; /* first transmission */
@@ -296,6 +297,10 @@ ScConn *sc_conn_ref (ScConn *conn);
 /* "transport|FROM-IP|TO-IP:PORT" (owned): an element's traffic to one destination, the key of
  * the per-destination indexes (FLOW-006, CONN-001, CONN-002, CONN-003). */
 char *sc_dest_key (ScTransport transport, const ScEndpoint *from, const ScEndpoint *to);
+/* The same key written into @buf (returned), for a lookup on every message without a copy. */
+#define SC_DEST_KEY_STRLEN (8 + 2 * SC_ENDPOINT_STRLEN)
+char *sc_dest_key_into (ScTransport transport, const ScEndpoint *from, const ScEndpoint *to,
+                        char buf[SC_DEST_KEY_STRLEN]);
 /* "host:port" of @via's sent-by, the default port 5060 when none is written (owned). */
 char *sc_via_sent_by (const ScVia *via);
 /* Orders connections by id (GCompareFunc). */

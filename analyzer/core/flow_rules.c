@@ -130,8 +130,9 @@ check_new_flow (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn 
 {
     if (conn->transport == SC_TRANSPORT_TLS || sc_sv_eq_ci (msg->method, "REGISTER"))
         return;
-    g_autofree char *key = sc_dest_key (conn->transport, &ev->src, &ev->dst);
-    ScConn *old = g_hash_table_lookup (core->ua_flows, key);
+    char key[SC_DEST_KEY_STRLEN];
+    ScConn *old = g_hash_table_lookup (core->ua_flows,
+                                       sc_dest_key_into (conn->transport, &ev->src, &ev->dst, key));
     if (!old || old == conn || !old->flow || old->closed || old->reported)
         return;
     ScFlow *f = old->flow;

@@ -86,17 +86,22 @@ sc_txn_free (gpointer p)
         sc_conn_unref (txn->copies[i].conn);
     if (txn->expiry_queue)
         g_queue_unlink (txn->expiry_queue, &txn->expiry_link);
-    g_free (txn->via.host);
     sc_outbound_free_register (txn->reg);
     g_free (txn);
 }
 
+/* @host_room: via->host.len + 1 bytes for the host, in the transaction's block. */
 static void
-copy_via (ScTxnVia *dst, const ScVia *via)
+copy_via (ScTxnVia *dst, const ScVia *via, char *host_room)
 {
     dst->valid = via->valid;
     dst->transport = via->transport;
-    dst->host = sc_sv_dup (via->host);
+    dst->host = NULL;
+    if (via->host.p) {
+        memcpy (host_room, via->host.p, via->host.len);
+        host_room[via->host.len] = '\0';
+        dst->host = host_room;
+    }
     dst->port = via->port;
     dst->host_is_ip = via->host_is_ip;
     dst->host_ip = via->host_ip;
@@ -165,13 +170,16 @@ sc_txn_insert (ScCore *core, const char *key, const ScSipMsg *msg, const ScMsgEv
 {
     make_room (core);
     gsize key_len = strlen (key);
-    ScTxn *txn = g_malloc0 (sizeof *txn + key_len + 1); /* one block: the key follows */
+    const ScVia *top = msg->via_count > 0 ? &msg->vias[0] : NULL;
+    gsize host_room = top && top->host.p ? top->host.len + 1 : 0;
+    /* One block: the struct, then the key, then the top Via's host. */
+    ScTxn *txn = g_malloc0 (sizeof *txn + key_len + 1 + host_room);
     txn->key = memcpy ((char *)(txn + 1), key, key_len + 1);
     txn->frame = ev->frame;
     txn->ts_us = txn->last_ts_us = ev->ts_us;
     txn->is_invite = sc_sv_eq_ci (msg->method, "INVITE");
-    if (msg->via_count > 0)
-        copy_via (&txn->via, &msg->vias[0]);
+    if (top)
+        copy_via (&txn->via, top, txn->key + key_len + 1);
     sc_txn_add_copy (core, txn, ev, conn);
     g_hash_table_insert (core->txns, txn->key, txn);
     return txn;

@@ -153,7 +153,7 @@ test_framer_absurd_content_length (void)
     const char *big = "OPTIONS sip:x SIP/2.0\r\nContent-Length: 4000000000\r\n\r\nxx";
     sc_framer_feed (&f, (const guint8 *)big, strlen (big), 1, 0, &sink, &s);
     g_assert_cmpuint (s.messages, ==, 1); /* headers delivered, no 4 GB wait */
-    g_assert_cmpuint (f.buf->len, <, 16);
+    g_assert_true (f.buf == NULL || f.buf->len < 16);
     sc_framer_clear (&f);
 }
 
