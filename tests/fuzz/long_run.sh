@@ -6,6 +6,8 @@
 # tests/fuzz/crashes/ to be fixed and turned into regression inputs (tests/fuzz/regressions/).
 #   tests/fuzz/long_run.sh [RUNS] [HOURS]          (needs: CC=clang, see tests/fuzz/README.md)
 # HARNESSES="stun tls" runs only those (several scripts may run side by side, one per core).
+# RUN_TAG=2 names the logs HARNESS-2.log: a second process of the same harness on the same
+# corpus (libFuzzer reloads what the other finds); the executions of both count.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-10000000}
@@ -23,10 +25,10 @@ for h in ${HARNESSES:-sip_message stun tls tcp_stream pcap}; do
   start=$(date +%s)
   build-fuzz/tests/fuzz/fuzz_$h -runs="$runs" -max_total_time="$(awk -v h="$hours" 'BEGIN { printf "%d", h * 3600 }')" -print_final_stats=1 \
     -artifact_prefix="tests/fuzz/crashes/$h-" "tests/fuzz/corpus/$h" "$seeds/$h" \
-    >"build-fuzz/logs/$h.log" 2>&1
+    >"build-fuzz/logs/$h${RUN_TAG:+-$RUN_TAG}.log" 2>&1
   rc=$?
   secs=$(( $(date +%s) - start ))
-  log=build-fuzz/logs/$h.log
+  log=build-fuzz/logs/$h${RUN_TAG:+-$RUN_TAG}.log
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   last=$(grep -E '^#[0-9]+' "$log" | tail -1)
   edges=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
