@@ -147,7 +147,16 @@ EOF
   start "$name" TLS
   local certs=()
   [ "$client_cert" = yes ] && certs=("$dir/client.pem" "$dir/client.key")
-  ip netns exec sc-ua env TLS13=$tls13 TLS_CIPHERS="${TLS_CIPHERS:-}" TLS_NO_ETM="${TLS_NO_ETM:-}" python3 "$here/tls_ua.py" 198.18.0.1 198.19.0.10 14 "$work/$name.keys" \
+  # TLS13_SUITES=NAME: the only TLS 1.3 suite the UA offers. Python's ssl cannot set TLS 1.3
+  # suites, but OpenSSL reads them from its configuration file at start-up.
+  local conf=()
+  if [ -n "${TLS13_SUITES:-}" ]; then
+    printf '%s\n' "openssl_conf = init" "[init]" "ssl_conf = ssl" "[ssl]" "system_default = sd" \
+      "[sd]" "Ciphersuites = $TLS13_SUITES" >"$dir/openssl-ua.cnf"
+    conf=(OPENSSL_CONF="$dir/openssl-ua.cnf")
+  fi
+  ip netns exec sc-ua env TLS13=$tls13 TLS_CIPHERS="${TLS_CIPHERS:-}" TLS_NO_ETM="${TLS_NO_ETM:-}" \
+    "${conf[@]}" python3 "$here/tls_ua.py" 198.18.0.1 198.19.0.10 14 "$work/$name.keys" \
     "${certs[@]}" >"$work/ua-$name.log" 2>&1 &
   local ua=$!
   pids+=($ua)
@@ -175,6 +184,7 @@ if [ $# -gt 1 ]; then
       tls-cbc-alias) TLS_CIPHERS=ECDHE-RSA-AES128-SHA256 tls tls-cbc-alias no no ;;
       tls-cbc-mte-alias) TLS_CIPHERS=ECDHE-RSA-AES256-SHA TLS_NO_ETM=1 tls tls-cbc-mte-alias no no ;;
       tls-chacha-alias) TLS_CIPHERS=ECDHE-RSA-CHACHA20-POLY1305 tls tls-chacha-alias no no ;;
+      tls13-chacha-alias) TLS13_SUITES=TLS_CHACHA20_POLY1305_SHA256 tls tls13-chacha-alias no no 1.3 ;;
     esac
   done
 else
@@ -192,4 +202,5 @@ else
   TLS_CIPHERS=ECDHE-RSA-AES128-SHA256 tls tls-cbc-alias no no
   TLS_CIPHERS=ECDHE-RSA-AES256-SHA TLS_NO_ETM=1 tls tls-cbc-mte-alias no no
   TLS_CIPHERS=ECDHE-RSA-CHACHA20-POLY1305 tls tls-chacha-alias no no
+  TLS13_SUITES=TLS_CHACHA20_POLY1305_SHA256 tls tls13-chacha-alias no no 1.3
 fi
