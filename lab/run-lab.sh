@@ -156,6 +156,7 @@ EOF
     conf=(OPENSSL_CONF="$dir/openssl-ua.cnf")
   fi
   ip netns exec sc-ua env TLS13=$tls13 TLS_CIPHERS="${TLS_CIPHERS:-}" TLS_NO_ETM="${TLS_NO_ETM:-}" \
+    TLS13_KEY_UPDATE="${TLS13_KEY_UPDATE:-}" \
     "${conf[@]}" python3 "$here/tls_ua.py" 198.18.0.1 198.19.0.10 14 "$work/$name.keys" \
     "${certs[@]}" >"$work/ua-$name.log" 2>&1 &
   local ua=$!
@@ -185,6 +186,7 @@ if [ $# -gt 1 ]; then
       tls-cbc-mte-alias) TLS_CIPHERS=ECDHE-RSA-AES256-SHA TLS_NO_ETM=1 tls tls-cbc-mte-alias no no ;;
       tls-chacha-alias) TLS_CIPHERS=ECDHE-RSA-CHACHA20-POLY1305 tls tls-chacha-alias no no ;;
       tls13-chacha-alias) TLS13_SUITES=TLS_CHACHA20_POLY1305_SHA256 tls tls13-chacha-alias no no 1.3 ;;
+      tls13-keyupdate-alias) TLS13_KEY_UPDATE=1 tls tls13-keyupdate-alias no no 1.3 ;;
     esac
   done
 else
@@ -203,4 +205,5 @@ else
   TLS_CIPHERS=ECDHE-RSA-AES256-SHA TLS_NO_ETM=1 tls tls-cbc-mte-alias no no
   TLS_CIPHERS=ECDHE-RSA-CHACHA20-POLY1305 tls tls-chacha-alias no no
   TLS13_SUITES=TLS_CHACHA20_POLY1305_SHA256 tls tls13-chacha-alias no no 1.3
+  TLS13_KEY_UPDATE=1 tls tls13-keyupdate-alias no no 1.3
 fi

@@ -10,7 +10,10 @@ can be read with Wireshark's tls.keylog_file.
 TLS 1.2 is forced by default: its CertificateRequest and client Certificate are visible without
 keys. TLS13=1 forces TLS 1.3 instead, where they are encrypted (and read only with the keys).
 TLS_CIPHERS=LIST (OpenSSL names) narrows the TLS 1.2 suites offered; TLS_NO_ETM=1 declines
-RFC 7366 encrypt-then-MAC, so that CBC suites MAC the plaintext."""
+RFC 7366 encrypt-then-MAC, so that CBC suites MAC the plaintext. TLS13_KEY_UPDATE=1 (with TLS13=1)
+sends a KeyUpdate asking the server to update too (RFC 8446 §4.6.3) once registered: Python's
+ssl has no call for it, so OpenSSL's SSL_key_update is called on the connection's SSL object."""
+import ctypes
 import os
 import select
 import socket
@@ -61,7 +64,22 @@ def answer_requests(data):
         sock.send(response)
 
 
+def key_update():
+    """SSL_key_update (ssl, SSL_KEY_UPDATE_REQUESTED): the KeyUpdate goes with the next write.
+    CPython's _ssl._SSLSocket holds its SSL* after the object header and the socket weakref;
+    the pointer is checked by asking it for its protocol version (TLS 1.3) before use."""
+    libssl = ctypes.CDLL("libssl.so.3")
+    libssl.SSL_version.argtypes = [ctypes.c_void_p]
+    libssl.SSL_key_update.argtypes = [ctypes.c_void_p, ctypes.c_int]
+    ssl_ptr = ctypes.c_void_p.from_address(id(sock._sslobj) + 2 * ctypes.sizeof(ctypes.c_void_p)
+                                           + ctypes.sizeof(ctypes.c_void_p)).value
+    if libssl.SSL_version(ssl_ptr) != 0x0304 or libssl.SSL_key_update(ssl_ptr, 1) != 1:
+        sys.exit("tls_ua: no TLS 1.3 connection to update the keys of")
+
+
 register()
+if os.environ.get("TLS13_KEY_UPDATE") == "1":
+    key_update()
 end = time.time() + seconds
 while time.time() < end:
     r, _, _ = select.select([sock], [], [], max(0.0, end - time.time()))
