@@ -174,7 +174,8 @@ sc_defrag_add (ScDefrag *d, const ScDefragKey *key, guint32 offset, gboolean mor
         g_byte_array_set_size (p->buf, end);
         d->bytes += grow;
     }
-    memcpy (p->buf->data + offset, data, len);
+    if (len > 0) /* an empty fragment on an empty buffer: no data pointer to offset */
+        memcpy (p->buf->data + offset, data, len);
     add_range (p->ranges, offset, end);
     if (!more)
         p->total = end;
