@@ -130,6 +130,18 @@ sc_put_uint (char *p, guint v)
     return p;
 }
 
+void
+sc_string_append_uint (GString *out, guint64 v)
+{
+    char buf[20];
+    int n = (int)sizeof buf;
+    do {
+        buf[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    g_string_append_len (out, buf + n, (gssize)sizeof buf - n);
+}
+
 char *
 sc_ip_format (const ScEndpoint *ep, char buf[SC_ENDPOINT_STRLEN])
 {

@@ -128,10 +128,8 @@ sym_udp (ScCore *core, ScTxn *txn, const ScSipMsg *msg, const ScMsgEvent *ev, Sc
 static void
 expect_connection (GString *expected, guint id)
 {
-    char num[11];
-    *sc_put_uint (num, id) = '\0';
     g_string_assign (expected, "connection ");
-    g_string_append (expected, num);
+    sc_string_append_uint (expected, id);
 }
 
 static void

@@ -50,6 +50,8 @@ char *sc_ip_format (const ScEndpoint *ep, char buf[SC_ENDPOINT_STRLEN]);
 char *sc_endpoint_format (const ScEndpoint *ep, char buf[SC_ENDPOINT_STRLEN]);
 /* Writes @v in decimal at @p (at most 10 bytes, no NUL); returns the end. */
 char *sc_put_uint (char *p, guint v);
+/* Appends @v in decimal to @out (keys and reports built on every message: no printf). */
+void sc_string_append_uint (GString *out, guint64 v);
 
 /* Hash and equality over family, address and port, for GHashTable keys. */
 guint sc_endpoint_hash (gconstpointer ep);

@@ -20,13 +20,6 @@ append_lower (GString *out, ScStrView v)
         out->str[at + i] = sc_ascii_lower (v.p[i]);
 }
 
-static void
-append_uint (GString *out, guint v)
-{
-    char tmp[10];
-    g_string_append_len (out, tmp, sc_put_uint (tmp, v) - tmp);
-}
-
 gboolean
 sc_txn_key (const ScSipMsg *msg, const ScVia *via, ScStrView method, GString *out)
 {
@@ -43,7 +36,7 @@ sc_txn_key (const ScSipMsg *msg, const ScVia *via, ScStrView method, GString *ou
         g_string_append (out, "2|");
         g_string_append_len (out, msg->call_id.p, (gssize)msg->call_id.len);
         g_string_append_c (out, '|');
-        append_uint (out, msg->cseq_number);
+        sc_string_append_uint (out, msg->cseq_number);
         g_string_append_c (out, '|');
         g_string_append_len (out, msg->from_tag.p ? msg->from_tag.p : "",
                              (gssize)msg->from_tag.len);
@@ -53,7 +46,7 @@ sc_txn_key (const ScSipMsg *msg, const ScVia *via, ScStrView method, GString *ou
     g_string_append_c (out, '|');
     append_lower (out, via->host);
     g_string_append_c (out, ':');
-    append_uint (out, via->port);
+    sc_string_append_uint (out, via->port);
     g_string_append_c (out, '|');
     gsize at = out->len;
     g_string_set_size (out, at + method.len);
@@ -69,7 +62,7 @@ sc_call_cseq_key (const ScSipMsg *msg, GString *out)
     if (msg->call_id.p)
         g_string_append_len (out, msg->call_id.p, (gssize)msg->call_id.len);
     g_string_append_c (out, '|');
-    append_uint (out, msg->cseq_number);
+    sc_string_append_uint (out, msg->cseq_number);
 }
 
 ScTxn *

@@ -44,26 +44,13 @@ json_text (GString *out, const char *s)
     json_string (out, valid);
 }
 
-/* Numbers are written without printf: a capture of 10 000 flows has a hundred thousand of them,
- * and the format parsing cost more than the rest of the document. */
-static void
-json_uint (GString *out, guint64 v)
-{
-    char buf[20];
-    int n = (int)sizeof buf;
-    do {
-        buf[--n] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    g_string_append_len (out, buf + n, (gssize)sizeof buf - n);
-}
-
-/* @lit then @v: ", \"frame\": " 12. */
+/* @lit then @v: ", \"frame\": " 12. Numbers are written without printf: a capture of 10 000
+ * flows has a hundred thousand of them, and the format parsing cost more than the rest. */
 static void
 json_field_uint (GString *out, const char *lit, guint64 v)
 {
     g_string_append (out, lit);
-    json_uint (out, v);
+    sc_string_append_uint (out, v);
 }
 
 /* A duration in µs as seconds with six decimals ("%.6f" of us / 1e6, exactly). */
@@ -74,7 +61,7 @@ json_seconds (GString *out, gint64 us)
         g_string_append_c (out, '-');
         us = -us;
     }
-    json_uint (out, (guint64)us / G_USEC_PER_SEC);
+    sc_string_append_uint (out, (guint64)us / G_USEC_PER_SEC);
     char frac[7];
     guint64 rem = (guint64)us % G_USEC_PER_SEC;
     for (int i = 5; i >= 0; i--, rem /= 10)
@@ -222,16 +209,16 @@ flow_json (GString *out, const ScReportFlow *f)
         g_string_append_c (out, '"');
     }
     g_string_append (out, "], \"end\": ");
-    if (f->closed)
+    if (f->closed) {
         json_field_uint (out,
                          f->reset ? "{\"kind\": \"reset\", \"frame\": "
                                   : "{\"kind\": \"closed\", \"frame\": ",
                          f->close_frame);
-    if (f->closed)
         g_string_append (out, "}}");
-    else
+    } else {
         g_string_append (out, f->timed_out ? "{\"kind\": \"timed-out\"}}"
                                            : "{\"kind\": \"capture-end\"}}");
+    }
 }
 
 static void
@@ -251,7 +238,7 @@ finding_json (GString *out, const ScReportFinding *f)
     g_string_append (out, when);
     g_string_append (out, "\", \"connection\": ");
     if (f->conn_id)
-        json_uint (out, f->conn_id);
+        sc_string_append_uint (out, f->conn_id);
     else
         g_string_append (out, "null");
     g_string_append (out, ", \"reference\": ");
