@@ -19,28 +19,32 @@ sc_transport_name (ScTransport t)
     }
 }
 
-/* A dotted quad as inet_pton (AF_INET) reads it: four decimal parts of 0..255, no leading zeros. */
+/* A dotted quad as inet_pton (AF_INET) reads it: four decimal parts of 0..255, no leading zeros.
+ * Every Via host, received and URI host comes here, most of them IPv4: one pass, no memchr. */
 static gboolean
 parse_ipv4 (const char *text, gsize len, guint8 out[4])
 {
-    guint part = 0, digits = 0, value = 0;
-    for (gsize i = 0; i <= len; i++) {
-        if (i == len || text[i] == '.') {
-            if (digits == 0 || part > 3)
+    if (len < 7 || len > 15)
+        return FALSE;
+    const char *p = text, *end = text + len;
+    for (int part = 0; part < 4; part++) {
+        if (part > 0) {
+            if (p >= end || *p != '.')
                 return FALSE;
-            out[part++] = (guint8)value;
-            digits = value = 0;
-        } else if (text[i] >= '0' && text[i] <= '9') {
-            if (digits > 0 && value == 0)
-                return FALSE; /* leading zero */
-            value = value * 10 + (guint)(text[i] - '0');
-            if (++digits > 3 || value > 255)
-                return FALSE;
-        } else {
-            return FALSE;
+            p++;
         }
+        if (p >= end || (guint)(*p - '0') > 9)
+            return FALSE;
+        guint value = (guint)(*p++ - '0');
+        if (value == 0 && p < end && (guint)(*p - '0') <= 9)
+            return FALSE; /* leading zero */
+        for (int d = 1; d < 3 && p < end && (guint)(*p - '0') <= 9; d++)
+            value = value * 10 + (guint)(*p++ - '0');
+        if (value > 255)
+            return FALSE;
+        out[part] = (guint8)value;
     }
-    return part == 4;
+    return p == end;
 }
 
 gboolean
@@ -53,17 +57,16 @@ sc_ip_parse (const char *text, gsize len, ScEndpoint *out)
     }
     if (len == 0 || len >= sizeof buf)
         return FALSE;
-    /* Hosts of every Via and URI come here: only a text with a colon can be IPv6, so names and
-     * IPv4 never reach inet_pton. */
-    if (!memchr (text, ':', len)) {
-        guint8 v4[4];
-        if (!parse_ipv4 (text, len, v4))
-            return FALSE;
+    guint8 v4[4];
+    if (parse_ipv4 (text, len, v4)) {
         out->family = 4;
         memcpy (out->addr, v4, 4);
         memset (out->addr + 4, 0, 12);
         return TRUE;
     }
+    /* Only a text with a colon can be IPv6: host names never reach inet_pton. */
+    if (!memchr (text, ':', len))
+        return FALSE;
     memcpy (buf, text, len);
     buf[len] = '\0';
     /* RFC 3261 §25: an IPv6 reference may carry a zone only in non-standard stacks; refuse it. */
@@ -72,20 +75,6 @@ sc_ip_parse (const char *text, gsize len, ScEndpoint *out)
         return TRUE;
     }
     return FALSE;
-}
-
-gboolean
-sc_ip_equal (const ScEndpoint *a, const ScEndpoint *b)
-{
-    if (a->family != b->family)
-        return FALSE;
-    return memcmp (a->addr, b->addr, a->family == 4 ? 4 : 16) == 0;
-}
-
-gboolean
-sc_endpoint_equal (const ScEndpoint *a, const ScEndpoint *b)
-{
-    return a->port == b->port && sc_ip_equal (a, b);
 }
 
 gboolean
@@ -139,7 +128,9 @@ sc_string_append_uint (GString *out, guint64 v)
         buf[--n] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    g_string_append_len (out, buf + n, (gssize)sizeof buf - n);
+    gsize at = out->len, digits = sizeof buf - (gsize)n;
+    g_string_set_size (out, at + digits);
+    memcpy (out->str + at, buf + n, digits);
 }
 
 char *

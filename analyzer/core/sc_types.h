@@ -32,11 +32,28 @@ const char *sc_transport_name (ScTransport t);
  * @out's family and address; the port is left untouched. Returns FALSE if it is not one. */
 gboolean sc_ip_parse (const char *text, gsize len, ScEndpoint *out);
 
-/* TRUE when the addresses (family and bytes) are equal; ports are ignored. */
-gboolean sc_ip_equal (const ScEndpoint *a, const ScEndpoint *b);
+/* TRUE when the addresses (family and bytes) are equal; ports are ignored. Inline: every
+ * message compares its endpoints with its flow's and its transaction's several times. */
+static inline gboolean
+sc_ip_equal (const ScEndpoint *a, const ScEndpoint *b)
+{
+    if (a->family != b->family)
+        return FALSE;
+    if (a->family == 4) {
+        guint32 x, y;
+        memcpy (&x, a->addr, 4);
+        memcpy (&y, b->addr, 4);
+        return x == y;
+    }
+    return memcmp (a->addr, b->addr, 16) == 0;
+}
 
 /* TRUE when address and port are equal. */
-gboolean sc_endpoint_equal (const ScEndpoint *a, const ScEndpoint *b);
+static inline gboolean
+sc_endpoint_equal (const ScEndpoint *a, const ScEndpoint *b)
+{
+    return a->port == b->port && sc_ip_equal (a, b);
+}
 
 /* Private, loopback, link-local, CGNAT or ULA (RULES.md "inside-NAT test" list). */
 gboolean sc_ip_is_private (const ScEndpoint *ep);

@@ -114,10 +114,86 @@ walk_headers (const char *buf, gsize len, gsize pos, HeaderFn fn, gpointer data)
     return 0;
 }
 
-static inline gboolean
-name_is (ScStrView name, const char *full, const char *compact)
+/* The headers the rules read. */
+typedef enum {
+    HDR_OTHER = 0,
+    HDR_VIA,
+    HDR_CALL_ID,
+    HDR_CSEQ,
+    HDR_CONTENT_LENGTH,
+    HDR_FROM,
+    HDR_TO,
+    HDR_RECORD_ROUTE,
+    HDR_PATH,
+    HDR_ROUTE,
+    HDR_CONTACT,
+    HDR_REQUIRE,
+    HDR_SUPPORTED,
+    HDR_EXPIRES,
+    HDR_FLOW_TIMER,
+} HeaderKind;
+
+/* Which header @name is, full or compact form. Every header line of every message comes here:
+ * the length and first letter pick at most two candidates, so a header the rules do not read
+ * (Max-Forwards, User-Agent, ...) costs a switch, not fourteen comparisons. */
+static HeaderKind
+header_kind (ScStrView name)
 {
-    return sc_sv_eq_ci (name, full) || (compact && sc_sv_eq_ci (name, compact));
+    if (name.len == 0)
+        return HDR_OTHER;
+    char c = sc_ascii_lower (name.p[0]);
+    switch (name.len) {
+    case 1:
+        switch (c) {
+        case 'v':
+            return HDR_VIA;
+        case 'i':
+            return HDR_CALL_ID;
+        case 'l':
+            return HDR_CONTENT_LENGTH;
+        case 'f':
+            return HDR_FROM;
+        case 't':
+            return HDR_TO;
+        case 'm':
+            return HDR_CONTACT;
+        case 'k':
+            return HDR_SUPPORTED;
+        default:
+            return HDR_OTHER;
+        }
+    case 2:
+        return sc_sv_eq_ci (name, "To") ? HDR_TO : HDR_OTHER;
+    case 3:
+        return sc_sv_eq_ci (name, "Via") ? HDR_VIA : HDR_OTHER;
+    case 4:
+        if (c == 'c')
+            return sc_sv_eq_ci (name, "CSeq") ? HDR_CSEQ : HDR_OTHER;
+        if (c == 'f')
+            return sc_sv_eq_ci (name, "From") ? HDR_FROM : HDR_OTHER;
+        return sc_sv_eq_ci (name, "Path") ? HDR_PATH : HDR_OTHER;
+    case 5:
+        return sc_sv_eq_ci (name, "Route") ? HDR_ROUTE : HDR_OTHER;
+    case 7:
+        if (c == 'c') {
+            if (sc_sv_eq_ci (name, "Call-ID"))
+                return HDR_CALL_ID;
+            return sc_sv_eq_ci (name, "Contact") ? HDR_CONTACT : HDR_OTHER;
+        }
+        if (c == 'r')
+            return sc_sv_eq_ci (name, "Require") ? HDR_REQUIRE : HDR_OTHER;
+        return sc_sv_eq_ci (name, "Expires") ? HDR_EXPIRES : HDR_OTHER;
+    case 9:
+        return sc_sv_eq_ci (name, "Supported") ? HDR_SUPPORTED : HDR_OTHER;
+    case 10:
+        return sc_sv_eq_ci (name, "Flow-Timer") ? HDR_FLOW_TIMER : HDR_OTHER;
+    case 12:
+        return sc_sv_eq_ci (name, "Record-Route") ? HDR_RECORD_ROUTE : HDR_OTHER;
+    case 14:
+        return sc_sv_eq_ci (name, "Content-Length") ? HDR_CONTENT_LENGTH : HDR_OTHER;
+    default:
+        return HDR_OTHER;
+    }
 }
 
 /* Appends the URIs of a name-addr list ("<sip:a;lr>, <sip:b>") to @uris. */
@@ -196,7 +272,7 @@ note_content_length (ScStrView value, ContentLength *cl)
 static void
 content_length_only (ScStrView name, ScStrView value, gpointer data)
 {
-    if (name_is (name, "Content-Length", "l"))
+    if (header_kind (name) == HDR_CONTENT_LENGTH)
         note_content_length (value, data);
 }
 
@@ -218,11 +294,14 @@ header_dispatch (ScStrView name, ScStrView value, gpointer data)
 {
     ScSipMsg *m = data;
     guint32 n;
-    if (name_is (name, "Via", "v")) {
+    switch (header_kind (name)) {
+    case HDR_VIA:
         sc_sip_parse_via_values (value, m);
-    } else if (name_is (name, "Call-ID", "i")) {
+        break;
+    case HDR_CALL_ID:
         m->call_id = value;
-    } else if (name_is (name, "CSeq", NULL)) {
+        break;
+    case HDR_CSEQ: {
         gsize i = 0;
         while (i < value.len && g_ascii_isdigit (value.p[i]))
             i++;
@@ -231,45 +310,61 @@ header_dispatch (ScStrView name, ScStrView value, gpointer data)
             m->cseq_number = n;
             m->cseq_method = sc_sv_trim ((ScStrView){value.p + i, value.len - i});
         }
-    } else if (name_is (name, "Content-Length", "l")) {
+        break;
+    }
+    case HDR_CONTENT_LENGTH: {
         ContentLength cl = {m->has_content_length, m->content_length_valid, m->content_length};
         note_content_length (value, &cl);
         m->has_content_length = cl.present;
         m->content_length_valid = cl.valid;
         m->content_length = cl.value;
-    } else if (name_is (name, "From", "f")) {
+        break;
+    }
+    case HDR_FROM:
         m->from_tag = tag_of (value);
-    } else if (name_is (name, "To", "t")) {
+        break;
+    case HDR_TO:
         m->to_tag = tag_of (value);
         m->to_uri = uri_of (value);
-    } else if (name_is (name, "Record-Route", NULL)) {
+        break;
+    case HDR_RECORD_ROUTE:
         add_uri_list (value, m->record_route, &m->record_route_count);
-    } else if (name_is (name, "Path", NULL)) {
+        break;
+    case HDR_PATH:
         add_uri_list (value, m->path, &m->path_count);
-    } else if (name_is (name, "Route", NULL)) {
+        break;
+    case HDR_ROUTE:
         add_uri_list (value, m->route, &m->route_count);
-    } else if (name_is (name, "Contact", "m")) {
+        break;
+    case HDR_CONTACT:
         if (!m->contact.p)
             m->contact = value;
         sc_sip_parse_contact_values (value, m);
-    } else if (name_is (name, "Require", NULL)) {
+        break;
+    case HDR_REQUIRE:
         if (!m->require.p)
             m->require = value;
         m->require_outbound |= sc_sip_tag_list_has (value, "outbound");
-    } else if (name_is (name, "Supported", "k")) {
+        break;
+    case HDR_SUPPORTED:
         if (!m->supported.p)
             m->supported = value;
         m->supported_outbound |= sc_sip_tag_list_has (value, "outbound");
-    } else if (name_is (name, "Expires", NULL)) {
+        break;
+    case HDR_EXPIRES:
         if (sc_sv_to_u32 (value, &n)) {
             m->has_expires = TRUE;
             m->expires_s = n;
         }
-    } else if (name_is (name, "Flow-Timer", NULL)) {
+        break;
+    case HDR_FLOW_TIMER:
         if (sc_sv_to_u32 (value, &n)) {
             m->has_flow_timer = TRUE;
             m->flow_timer_s = n;
         }
+        break;
+    case HDR_OTHER:
+        break;
     }
 }
 

@@ -10,14 +10,22 @@
 #define SC_MAGIC_COOKIE "z9hG4bK"
 #define SC_INVITE_PENDING_US (200 * G_USEC_PER_SEC)
 
-/* Key building runs for every message: plain appends, no printf. */
-static void
-append_lower (GString *out, ScStrView v)
+/* Key building runs for every message: the key's greatest length is known from the views, so
+ * it is written in place with one resize and no appends. */
+static char *
+put_lower (char *p, ScStrView v)
 {
-    gsize at = out->len;
-    g_string_set_size (out, at + v.len);
     for (gsize i = 0; i < v.len; i++)
-        out->str[at + i] = sc_ascii_lower (v.p[i]);
+        p[i] = sc_ascii_lower (v.p[i]);
+    return p + v.len;
+}
+
+static char *
+put_sv (char *p, ScStrView v)
+{
+    if (v.len)
+        memcpy (p, v.p, v.len);
+    return p + v.len;
 }
 
 gboolean
@@ -26,32 +34,37 @@ sc_txn_key (const ScSipMsg *msg, const ScVia *via, ScStrView method, GString *ou
     g_string_truncate (out, 0);
     if (!via->valid)
         return FALSE;
-    if (via->branch.len >= 7 && sc_sv_eq_ci ((ScStrView){via->branch.p, 7}, SC_MAGIC_COOKIE)) {
-        g_string_append (out, "3|");
-        append_lower (out, via->branch);
+    gboolean rfc3261 =
+        via->branch.len >= 7 && sc_sv_eq_ci ((ScStrView){via->branch.p, 7}, SC_MAGIC_COOKIE);
+    if (!rfc3261 && (!msg->call_id.p || !msg->has_cseq))
+        return FALSE; /* RFC 2543 peers: Call-ID, CSeq number, From tag and the top Via */
+    /* "2|" call-id "|" cseq "|" from-tag "|" branch "|" host ":" port "|" METHOD */
+    gsize most = 2 + msg->call_id.len + 1 + 10 + 1 + msg->from_tag.len + 1 + via->branch.len + 1 +
+                 via->host.len + 1 + 5 + 1 + method.len;
+    g_string_set_size (out, most);
+    char *p = out->str;
+    if (rfc3261) {
+        *p++ = '3';
+        *p++ = '|';
     } else {
-        /* RFC 2543 peers: Call-ID, CSeq number, From tag and the top Via identify it. */
-        if (!msg->call_id.p || !msg->has_cseq)
-            return FALSE;
-        g_string_append (out, "2|");
-        g_string_append_len (out, msg->call_id.p, (gssize)msg->call_id.len);
-        g_string_append_c (out, '|');
-        sc_string_append_uint (out, msg->cseq_number);
-        g_string_append_c (out, '|');
-        g_string_append_len (out, msg->from_tag.p ? msg->from_tag.p : "",
-                             (gssize)msg->from_tag.len);
-        g_string_append_c (out, '|');
-        append_lower (out, via->branch);
+        *p++ = '2';
+        *p++ = '|';
+        p = put_sv (p, msg->call_id);
+        *p++ = '|';
+        p = sc_put_uint (p, msg->cseq_number);
+        *p++ = '|';
+        p = put_sv (p, msg->from_tag);
+        *p++ = '|';
     }
-    g_string_append_c (out, '|');
-    append_lower (out, via->host);
-    g_string_append_c (out, ':');
-    sc_string_append_uint (out, via->port);
-    g_string_append_c (out, '|');
-    gsize at = out->len;
-    g_string_set_size (out, at + method.len);
+    p = put_lower (p, via->branch);
+    *p++ = '|';
+    p = put_lower (p, via->host);
+    *p++ = ':';
+    p = sc_put_uint (p, via->port);
+    *p++ = '|';
     for (gsize i = 0; i < method.len; i++)
-        out->str[at + i] = sc_ascii_upper (method.p[i]);
+        *p++ = sc_ascii_upper (method.p[i]);
+    g_string_truncate (out, (gsize)(p - out->str));
     return TRUE;
 }
 
