@@ -10,7 +10,7 @@ static gsize
 value_end (ScStrView v, gsize i)
 {
     gboolean quoted = FALSE, in_angle = FALSE;
-    for (; i < v.len; i++) {
+    for (; (i = sc_sv_scan_to (v, i, SC_CH_CONTACT_SPECIAL)) < v.len; i++) {
         char c = v.p[i];
         if (quoted) {
             if (c == '\\')
@@ -27,7 +27,7 @@ value_end (ScStrView v, gsize i)
             break;
         }
     }
-    return i;
+    return MIN (i, v.len);
 }
 
 static void

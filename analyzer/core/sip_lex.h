@@ -5,26 +5,46 @@
 
 #include <string.h>
 
+/* Character classes, one bit each in sc_char_class (sip_lex.c). The scanners test a class with
+ * one load per byte: they run over every byte of every Via, Contact and URI. */
+enum {
+    SC_CH_LWS = 0x01,             /* SP HT CR LF */
+    SC_CH_TOKEN = 0x02,           /* RFC 3261 §25.1 token: alphanumerics and -.!%*_+`'~ */
+    SC_CH_VIA_VALUE_END = 0x04,   /* ends an unquoted Via parameter value: ';' and LWS */
+    SC_CH_PARAM_VALUE_END = 0x08, /* ends an unquoted URI or header parameter value: ;,?> LWS */
+    SC_CH_VIA_HOST_END = 0x10,    /* ends a Via sent-by host: ':' ';' and LWS */
+    SC_CH_URI_HOST_END = 0x20,    /* ends a URI host: ':' ';' '?' '>' and LWS */
+    SC_CH_CONTACT_SPECIAL = 0x40, /* what splitting a Contact list must look at: "\<>, */
+    SC_CH_DIGIT = 0x80,           /* 0-9 */
+};
+
+extern const guint8 sc_char_class[256];
+
+static inline gboolean
+sc_char_is (char c, guint8 cls)
+{
+    return (sc_char_class[(guint8)c] & cls) != 0;
+}
+
 static inline gboolean
 sc_is_lws (char c)
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    return sc_char_is (c, SC_CH_LWS);
 }
 
-/* RFC 3261 §25.1 token characters: alphanumerics and -.!%*_+`'~ (a table: this runs on every
- * byte of every Via parameter). */
 static inline gboolean
 sc_is_token_char (char c)
 {
-    static const guint32 token_bits[8] = {
-        0x00000000, /* 0x00-0x1f */
-        0x03ff6ca2, /* 0x20-0x3f: ! % ' * + - . 0-9 */
-        0x87fffffe, /* 0x40-0x5f: A-Z _ */
-        0x47ffffff, /* 0x60-0x7f: ` a-z ~ */
-        0,          0, 0, 0,
-    };
-    guint8 u = (guint8)c;
-    return (token_bits[u >> 5] >> (u & 31)) & 1;
+    return sc_char_is (c, SC_CH_TOKEN);
+}
+
+/* Index of the first byte at or after @i in @v that is in @cls, or v.len. */
+static inline gsize
+sc_sv_scan_to (ScStrView v, gsize i, guint8 cls)
+{
+    while (i < v.len && !sc_char_is (v.p[i], cls))
+        i++;
+    return i;
 }
 
 static inline ScStrView

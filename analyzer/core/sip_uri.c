@@ -9,8 +9,8 @@ gboolean
 sc_sip_param_next (ScStrView params, gsize *pos, ScStrView *name, ScStrView *value)
 {
     gsize i = *pos;
-    while (i < params.len && params.p[i] != ';')
-        i++;
+    const char *semi = i < params.len ? memchr (params.p + i, ';', params.len - i) : NULL;
+    i = semi ? (gsize)(semi - params.p) : params.len;
     if (i >= params.len) {
         *pos = i;
         return FALSE;
@@ -36,9 +36,7 @@ sc_sip_param_next (ScStrView params, gsize *pos, ScStrView *name, ScStrView *val
                 i += (params.p[i] == '\\') ? 2 : 1;
             i = MIN (i + 1, params.len);
         } else {
-            while (i < params.len && params.p[i] != ';' && params.p[i] != ',' &&
-                   params.p[i] != '?' && params.p[i] != '>' && !sc_is_lws (params.p[i]))
-                i++;
+            i = sc_sv_scan_to (params, i, SC_CH_PARAM_VALUE_END);
         }
         *value = (ScStrView){params.p + vs, i - vs};
     }
@@ -94,9 +92,7 @@ sc_sip_uri_parse (ScStrView uri, ScSipUri *out)
         out->host = (ScStrView){uri.p + hs + 1, i - hs - 1};
         i++;
     } else {
-        while (i < uri.len && uri.p[i] != ':' && uri.p[i] != ';' && uri.p[i] != '?' &&
-               uri.p[i] != '>' && !sc_is_lws (uri.p[i]))
-            i++;
+        i = sc_sv_scan_to (uri, i, SC_CH_URI_HOST_END);
         he = i;
         out->host = (ScStrView){uri.p + hs, he - hs};
     }

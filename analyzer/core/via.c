@@ -13,6 +13,14 @@ skip_lws (ScStrView v, gsize i)
     return i;
 }
 
+static gsize
+skip_token (ScStrView v, gsize i)
+{
+    while (i < v.len && sc_is_token_char (v.p[i]))
+        i++;
+    return i;
+}
+
 /* Expects @lit (case-insensitive) at @i after optional LWS; returns the index after it or 0. */
 static inline gsize
 expect (ScStrView v, gsize i, const char *lit)
@@ -95,8 +103,7 @@ parse_one (ScStrView v, ScVia *via)
         return FALSE;
     i = skip_lws (v, i);
     gsize ts = i;
-    while (i < v.len && sc_is_token_char (v.p[i]))
-        i++;
+    i = skip_token (v, i);
     if (i == ts)
         return FALSE;
     via->protocol_transport = (ScStrView){v.p + ts, i - ts};
@@ -111,8 +118,7 @@ parse_one (ScStrView v, ScVia *via)
         via->host = (ScStrView){v.p + hs + 1, i - hs - 1};
         i++;
     } else {
-        while (i < v.len && v.p[i] != ':' && v.p[i] != ';' && !sc_is_lws (v.p[i]))
-            i++;
+        i = sc_sv_scan_to (v, i, SC_CH_VIA_HOST_END);
         via->host = (ScStrView){v.p + hs, i - hs};
     }
     if (via->host.len == 0)
@@ -136,8 +142,7 @@ parse_one (ScStrView v, ScVia *via)
             return FALSE;
         i = skip_lws (v, i + 1);
         gsize ns = i;
-        while (i < v.len && sc_is_token_char (v.p[i]))
-            i++;
+        i = skip_token (v, i);
         ScStrView name = {v.p + ns, i - ns};
         if (name.len == 0)
             return FALSE;
@@ -164,8 +169,7 @@ parse_one (ScStrView v, ScVia *via)
                 i++;
                 value = (ScStrView){v.p + vs, i - vs};
             } else {
-                while (i < v.len && v.p[i] != ';' && !sc_is_lws (v.p[i]))
-                    i++;
+                i = sc_sv_scan_to (v, i, SC_CH_VIA_VALUE_END);
                 value = (ScStrView){v.p + vs, i - vs};
             }
         }
