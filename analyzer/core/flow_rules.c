@@ -75,7 +75,7 @@ binding_live (const ScCore *core, const ScFlow *f)
 static void
 check_flow_used (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn)
 {
-    if (msg->to_tag.p)
+    if (sc_sip_tag (msg->to).p)
         return; /* in-dialog: ob dialogs may use other flows (§5.3.2), others are not judged */
     ScSipUri ruri;
     if (!sc_sip_uri_parse (msg->request_uri, &ruri))

@@ -79,8 +79,8 @@ typedef struct {
     gboolean has_cseq;
     guint32 cseq_number;
     ScStrView cseq_method;
-    ScStrView from_tag;
-    ScStrView to_tag;
+    ScStrView from; /* the From and To header values as written (the last line of each); */
+    ScStrView to;   /* sc_sip_tag () reads their tags when a rule needs one */
 
     gboolean has_content_length;
     gboolean content_length_valid;
@@ -161,6 +161,10 @@ gboolean sc_sip_param_find (ScStrView params, const char *name, ScStrView *value
  * @value (unset when it has none; a quoted value keeps its quotes). FALSE at the end. For
  * callers wanting several parameters: one pass instead of one sc_sip_param_find each. */
 gboolean sc_sip_param_next (ScStrView params, gsize *pos, ScStrView *name, ScStrView *value);
+
+/* The tag parameter of a From or To header value (after the name-addr's '>' when there is
+ * one); unset when absent or without a value. */
+ScStrView sc_sip_tag (ScStrView from_or_to);
 
 /* TRUE if @list (comma separated option tags) contains @tag (case-insensitive). */
 gboolean sc_sip_tag_list_has (ScStrView list, const char *tag);

@@ -230,9 +230,11 @@ uri_of (ScStrView value)
     return (ScStrView){value.p, semi ? (gsize)(semi - value.p) : value.len};
 }
 
-static ScStrView
-tag_of (ScStrView value)
+ScStrView
+sc_sip_tag (ScStrView value)
 {
+    if (!value.p)
+        return SC_SV_EMPTY;
     /* The tag parameter follows the name-addr: look after '>' when there is one. */
     const char *gt = memchr (value.p, '>', value.len);
     ScStrView params = value;
@@ -321,10 +323,10 @@ header_dispatch (ScStrView name, ScStrView value, gpointer data)
         break;
     }
     case HDR_FROM:
-        m->from_tag = tag_of (value);
+        m->from = value;
         break;
     case HDR_TO:
-        m->to_tag = tag_of (value);
+        m->to = value;
         m->to_uri = uri_of (value);
         break;
     case HDR_RECORD_ROUTE:

@@ -38,8 +38,9 @@ sc_txn_key (const ScSipMsg *msg, const ScVia *via, ScStrView method, GString *ou
         via->branch.len >= 7 && sc_sv_eq_ci ((ScStrView){via->branch.p, 7}, SC_MAGIC_COOKIE);
     if (!rfc3261 && (!msg->call_id.p || !msg->has_cseq))
         return FALSE; /* RFC 2543 peers: Call-ID, CSeq number, From tag and the top Via */
+    ScStrView from_tag = rfc3261 ? SC_SV_EMPTY : sc_sip_tag (msg->from);
     /* "2|" call-id "|" cseq "|" from-tag "|" branch "|" host ":" port "|" METHOD */
-    gsize most = 2 + msg->call_id.len + 1 + 10 + 1 + msg->from_tag.len + 1 + via->branch.len + 1 +
+    gsize most = 2 + msg->call_id.len + 1 + 10 + 1 + from_tag.len + 1 + via->branch.len + 1 +
                  via->host.len + 1 + 5 + 1 + method.len;
     g_string_set_size (out, most);
     char *p = out->str;
@@ -53,7 +54,7 @@ sc_txn_key (const ScSipMsg *msg, const ScVia *via, ScStrView method, GString *ou
         *p++ = '|';
         p = sc_put_uint (p, msg->cseq_number);
         *p++ = '|';
-        p = put_sv (p, msg->from_tag);
+        p = put_sv (p, from_tag);
         *p++ = '|';
     }
     p = put_lower (p, via->branch);

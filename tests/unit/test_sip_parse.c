@@ -115,7 +115,12 @@ test_message_headers (void)
     g_assert_cmpuint (m.flow_timer_s, ==, 120);
     g_assert_true (sc_sip_tag_list_has (m.supported, "outbound"));
     g_assert_false (sc_sip_tag_list_has (m.supported, "out"));
-    g_assert_true (sc_sv_eq_ci (m.from_tag, "f1"));
+    g_assert_true (sc_sv_eq_ci (sc_sip_tag (m.from), "f1"));
+    /* The tag is a header parameter: one inside the name-addr's URI is not it. */
+    g_assert_true (sc_sv_eq_ci (sc_sip_tag ((ScStrView){"<sip:a@b;tag=u>;tag=h", 21}), "h"));
+    g_assert_null (sc_sip_tag ((ScStrView){"<sip:a@b;tag=u>", 15}).p);
+    g_assert_true (sc_sv_eq_ci (sc_sip_tag ((ScStrView){"sip:a@b;tag=x", 13}), "x"));
+    g_assert_null (sc_sip_tag (SC_SV_EMPTY).p);
     g_assert_true (m.content_length_valid);
     g_assert_cmpuint (m.content_length, ==, 4);
     g_assert_cmpuint (m.body_len, ==, 4);
