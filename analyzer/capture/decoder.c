@@ -79,7 +79,8 @@ udp (ScDecoder *dec, const ScIpPayload *ip, int depth)
      * keep-alives on a SIP flow (STUN, CR/LF). */
     if (captured == 0)
         return;
-    if (sc_sip_start_line_len ((const char *)payload, captured) <= 0) {
+    gssize sl = sc_sip_start_line_len ((const char *)payload, captured);
+    if (sl <= 0) {
         if (captured == wire)
             sc_core_udp_datagram (dec->core, dec->pkt->frame, dec->pkt->ts_us, &src, &dst, payload,
                                   captured);
@@ -95,7 +96,9 @@ udp (ScDecoder *dec, const ScIpPayload *ip, int depth)
         .captured_short = captured < wire,
         .ip_fragmented = ip->fragmented,
     };
-    sc_core_sip_message (dec->core, &ev, (const char *)payload, captured);
+    ScSipMsg msg;
+    sc_sip_parse_after_start_line ((const char *)payload, captured, (gsize)sl, &msg);
+    sc_core_sip_message_parsed (dec->core, &ev, (const char *)payload, captured, &msg);
 }
 
 /* ICMP destination unreachable names a destination a sender may fall back from. */

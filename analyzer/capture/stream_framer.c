@@ -133,8 +133,7 @@ frame_bytes (ScFramer *f, const char *base, gsize total, const ScFramerSink *sin
         }
         /* The whole header is parsed once, here: the core takes this parse with the message. */
         ScSipMsg parsed;
-        if (sc_sip_parse (p, hend, &parsed) != SC_SIP_PARSE_OK)
-            return pos; /* not reached: the start line and the header end were found above */
+        sc_sip_parse_after_start_line (p, hend, (gsize)sl, &parsed);
         guint64 cl = parsed.has_content_length && parsed.content_length_valid
                          ? parsed.content_length
                          : 0; /* FRAME-001 for a missing one (the core judges it); no body */

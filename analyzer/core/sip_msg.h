@@ -127,6 +127,13 @@ typedef enum {
  * array is left as it was). */
 ScSipParseResult sc_sip_parse (const char *buf, gsize len, ScSipMsg *msg);
 
+/* sc_sip_parse () for a caller that has measured the start line already (@start_line_len, from
+ * sc_sip_start_line_len (), > 0): the framer, which needs its length first, and the UDP front
+ * end, which tells SIP from keep-alives by it. Fills @msg as sc_sip_parse () does when it
+ * returns SC_SIP_PARSE_OK; headers_unterminated says the empty line was not within @len. */
+void sc_sip_parse_after_start_line (const char *buf, gsize len, gsize start_line_len,
+                                    ScSipMsg *msg);
+
 /* Length of a SIP start line at @buf if it is one ("METHOD uri SIP/2.0" or "SIP/2.0 NNN ..."),
  * counting its CRLF; 0 when it is not one, -1 when more bytes are needed to tell. */
 gssize sc_sip_start_line_len (const char *buf, gsize len);

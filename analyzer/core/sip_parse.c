@@ -373,25 +373,39 @@ header_dispatch (ScStrView name, ScStrView value, gpointer data)
 ScSipParseResult
 sc_sip_parse (const char *buf, gsize len, ScSipMsg *msg)
 {
+    gssize sl = sc_sip_start_line_len (buf, len);
+    if (sl == 0) {
+        sc_sip_parse_after_start_line (buf, 0, 0, msg); /* clears @msg */
+        return SC_SIP_PARSE_NOT_SIP;
+    }
+    if (sl < 0) {
+        sc_sip_parse_after_start_line (buf, 0, 0, msg);
+        return SC_SIP_PARSE_INCOMPLETE;
+    }
+    sc_sip_parse_after_start_line (buf, len, (gsize)sl, msg);
+    return SC_SIP_PARSE_OK;
+}
+
+void
+sc_sip_parse_after_start_line (const char *buf, gsize len, gsize start_line_len, ScSipMsg *msg)
+{
     /* Not the lists (see ScSipMsg), but the top Via: "vias[0].valid" reads FALSE without one. */
     memset (msg, 0, offsetof (ScSipMsg, vias));
     memset (&msg->vias[0], 0, sizeof msg->vias[0]);
-    gssize sl = sc_sip_start_line_len (buf, len);
-    if (sl == 0)
-        return SC_SIP_PARSE_NOT_SIP;
-    if (sl < 0)
-        return SC_SIP_PARSE_INCOMPLETE;
+    if (start_line_len == 0)
+        return;
+    gsize sl = start_line_len;
     if (sc_sv_eq_ci ((ScStrView){buf, 8}, "SIP/2.0 ")) { /* sl > 0: the start line is there */
         msg->is_request = FALSE;
         msg->status = (guint)((buf[8] - '0') * 100 + (buf[9] - '0') * 10 + (buf[10] - '0'));
     } else {
         msg->is_request = TRUE;
-        const char *sp1 = memchr (buf, ' ', (gsize)sl);
-        const char *sp2 = memchr (sp1 + 1, ' ', (gsize)sl - (gsize)(sp1 + 1 - buf));
+        const char *sp1 = memchr (buf, ' ', sl);
+        const char *sp2 = memchr (sp1 + 1, ' ', sl - (gsize)(sp1 + 1 - buf));
         msg->method = (ScStrView){buf, (gsize)(sp1 - buf)};
         msg->request_uri = (ScStrView){sp1 + 1, (gsize)(sp2 - sp1 - 1)};
     }
-    gsize end = walk_headers (buf, len, (gsize)sl, header_dispatch, msg);
+    gsize end = walk_headers (buf, len, sl, header_dispatch, msg);
     if (end == 0) {
         /* A datagram ends the message: what came is all there is (a malformed message). */
         msg->headers_unterminated = TRUE;
@@ -399,7 +413,6 @@ sc_sip_parse (const char *buf, gsize len, ScSipMsg *msg)
     }
     msg->header_len = end;
     msg->body_len = len - end;
-    return SC_SIP_PARSE_OK;
 }
 
 gboolean
