@@ -89,7 +89,10 @@ typedef struct {
     guint record_route_count;
     guint path_count;
     guint route_count;
-    ScStrView contact;   /* first Contact header value, raw */
+    /* Contacts are parsed for requests and REGISTER responses, the messages whose Contacts the
+     * rules read (a response to anything else keeps contact_count 0 unless it has more than
+     * four Contact header lines). Every message carries one in a dialog; parsing them all
+     * was a tenth of the parse. */
     guint contact_count; /* all Contact values seen, may exceed SC_SIP_MAX_CONTACTS */
     ScStrView to_uri;    /* the To header's URI (the AOR of a REGISTER) */
     gboolean has_expires;

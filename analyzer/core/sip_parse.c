@@ -291,10 +291,43 @@ sc_sip_find_content_length (const char *buf, gsize len, guint64 *value, gboolean
     return cl.present;
 }
 
+/* Contact lines wait until the walk has read CSeq: only requests and REGISTER responses have
+ * their Contacts parsed (see ScSipMsg.contacts). More lines than fit here are parsed as they
+ * come, the waiting ones first, so the order stays that of the message. */
+#define SC_CONTACT_LINES_DEFERRED 4
+
+typedef struct {
+    ScSipMsg *msg;
+    ScStrView contact_lines[SC_CONTACT_LINES_DEFERRED];
+    guint n_contact_lines;
+    gboolean contacts_now; /* too many lines: parse each as it comes */
+} ParseState;
+
+static void
+parse_waiting_contacts (ParseState *st)
+{
+    for (guint i = 0; i < st->n_contact_lines; i++)
+        sc_sip_parse_contact_values (st->contact_lines[i], st->msg);
+    st->n_contact_lines = 0;
+}
+
+static void
+note_contact_line (ParseState *st, ScStrView value)
+{
+    if (!st->contacts_now && st->n_contact_lines < SC_CONTACT_LINES_DEFERRED) {
+        st->contact_lines[st->n_contact_lines++] = value;
+        return;
+    }
+    parse_waiting_contacts (st);
+    st->contacts_now = TRUE;
+    sc_sip_parse_contact_values (value, st->msg);
+}
+
 static void
 header_dispatch (ScStrView name, ScStrView value, gpointer data)
 {
-    ScSipMsg *m = data;
+    ParseState *st = data;
+    ScSipMsg *m = st->msg;
     guint32 n;
     switch (header_kind (name)) {
     case HDR_VIA:
@@ -339,9 +372,7 @@ header_dispatch (ScStrView name, ScStrView value, gpointer data)
         add_uri_list (value, m->route, &m->route_count);
         break;
     case HDR_CONTACT:
-        if (!m->contact.p)
-            m->contact = value;
-        sc_sip_parse_contact_values (value, m);
+        note_contact_line (st, value);
         break;
     case HDR_REQUIRE:
         if (!m->require.p)
@@ -405,7 +436,10 @@ sc_sip_parse_after_start_line (const char *buf, gsize len, gsize start_line_len,
         msg->method = (ScStrView){buf, (gsize)(sp1 - buf)};
         msg->request_uri = (ScStrView){sp1 + 1, (gsize)(sp2 - sp1 - 1)};
     }
-    gsize end = walk_headers (buf, len, sl, header_dispatch, msg);
+    ParseState st = {.msg = msg};
+    gsize end = walk_headers (buf, len, sl, header_dispatch, &st);
+    if (msg->is_request || sc_sv_eq_ci (msg->cseq_method, "REGISTER"))
+        parse_waiting_contacts (&st);
     if (end == 0) {
         /* A datagram ends the message: what came is all there is (a malformed message). */
         msg->headers_unterminated = TRUE;

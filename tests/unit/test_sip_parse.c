@@ -256,6 +256,27 @@ test_contacts_outbound (void)
     g_assert_true (m.contacts[0].star);
     g_assert_false (m.supported_outbound);
 
+    /* Contacts are parsed for requests and REGISTER responses only (sip_msg.h). */
+    const char *ok_invite =
+        "SIP/2.0 200 OK\r\nContact: <sip:b@192.0.2.9>\r\nCSeq: 1 INVITE\r\n\r\n";
+    g_assert_cmpint (sc_sip_parse (ok_invite, strlen (ok_invite), &m), ==, SC_SIP_PARSE_OK);
+    g_assert_cmpuint (m.contact_count, ==, 0);
+    const char *ok_reg = "SIP/2.0 200 OK\r\nContact: <sip:b@192.0.2.9>;expires=60\r\n"
+                         "CSeq: 1 REGISTER\r\n\r\n";
+    g_assert_cmpint (sc_sip_parse (ok_reg, strlen (ok_reg), &m), ==, SC_SIP_PARSE_OK);
+    g_assert_cmpuint (m.contact_count, ==, 1);
+    g_assert_cmpuint (m.contacts[0].expires, ==, 60);
+    /* Six Contact lines, more than wait for CSeq: all counted, the first four kept in order. */
+    const char *six = "REGISTER sip:example.com SIP/2.0\r\nContact: <sip:a@h1>\r\n"
+                      "Contact: <sip:a@h2>\r\nContact: <sip:a@h3>, <sip:a@h4>\r\n"
+                      "Contact: <sip:a@h5>\r\nContact: <sip:a@h6>\r\nCSeq: 2 REGISTER\r\n\r\n";
+    g_assert_cmpint (sc_sip_parse (six, strlen (six), &m), ==, SC_SIP_PARSE_OK);
+    g_assert_cmpuint (m.contact_count, ==, 6);
+    for (guint i = 0; i < SC_SIP_MAX_CONTACTS; i++) {
+        char host[3] = {'h', (char)('1' + i), 0};
+        g_assert_true (sc_sv_eq_ci (m.contacts[i].uri.host, host));
+    }
+
     /* A Contact value whose quoted display name ends in a backslash: the value ends with its
      * last byte and nothing past it is read (ASan's unit build checks the read). */
     static const char cut[] = "\"A\\";
