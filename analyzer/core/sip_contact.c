@@ -99,8 +99,10 @@ void
 sc_sip_parse_contact_values (ScStrView value, ScSipMsg *msg)
 {
     gsize i = 0;
+    /* One value on the line, the usual case: without a comma there is nothing to split. */
+    gboolean one_value = value.len == 0 || !memchr (value.p, ',', value.len);
     while (i < value.len) {
-        gsize end = value_end (value, i);
+        gsize end = one_value ? value.len : value_end (value, i);
         ScStrView one = sc_sv_trim ((ScStrView){value.p + i, end - i});
         if (one.len > 0) {
             if (msg->contact_count < SC_SIP_MAX_CONTACTS)
