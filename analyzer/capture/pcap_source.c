@@ -18,7 +18,10 @@ struct ScPcapSource {
     guint64 offset; /* bytes handed to libpcap */
     pcap_t *pcap;
     guint32 frame;
+    char *read_buffer; /* the FILE's stdio buffer (owned; freed after the FILE is closed) */
 };
+
+#define SC_PCAP_READ_BUFFER (1 << 20) /* bytes */
 
 static ssize_t
 cookie_read (void *cookie, char *buf, size_t size)
@@ -56,6 +59,10 @@ sc_pcap_source_open (const char *path, GError **error)
         sc_pcap_source_close (src);
         return NULL;
     }
+    /* libpcap reads a record as two small freads: with stdio's default 4 KiB buffer that is a
+     * read(2) every few packets. (Set before the first read, as setvbuf requires.) */
+    src->read_buffer = g_malloc (SC_PCAP_READ_BUFFER); /* glibc ignores a size without one */
+    setvbuf (raw, src->read_buffer, _IOFBF, SC_PCAP_READ_BUFFER);
     /* gzip magic 1f 8b: inflate (gzread passes plain files through, but we only pay for it
      * when needed). Standard input cannot be peeked portably, so it always goes through zlib. */
     int c1 = is_stdin ? -1 : fgetc (raw), c2 = is_stdin ? -1 : fgetc (raw);
@@ -72,10 +79,12 @@ sc_pcap_source_open (const char *path, GError **error)
             sc_pcap_source_close (src);
             return NULL;
         }
+        setvbuf (src->fp, src->read_buffer, _IOFBF, SC_PCAP_READ_BUFFER); /* raw's is free */
     } else {
         rewind (raw);
         src->fp = raw;
     }
+
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     src->pcap =
         pcap_fopen_offline_with_tstamp_precision (src->fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
@@ -143,6 +152,7 @@ sc_pcap_source_close (ScPcapSource *src)
         fclose (src->fp);
     else if (src->gz)
         gzclose (src->gz);
+    g_free (src->read_buffer);
     g_free (src->path);
     g_free (src);
 }
