@@ -48,24 +48,46 @@ sc_config_is_sip_port (const ScConfig *cfg, guint16 port)
     return (cfg->sip_ports[port / 8] >> (port % 8)) & 1;
 }
 
-char *
-sc_dest_key_into (ScTransport transport, const ScEndpoint *from, const ScEndpoint *to,
-                  char buf[SC_DEST_KEY_STRLEN])
+/* Copies @ep's family, the address bytes the family uses and @port into a zeroed @out. */
+static void
+endpoint_normalized (ScEndpoint *out, const ScEndpoint *ep, guint16 port)
 {
-    /* Room: a transport name of at most 5 bytes, two separators, two formatted endpoints. */
-    char *p = stpcpy (buf, sc_transport_name (transport));
-    *p++ = '|';
-    p += strlen (sc_ip_format (from, p));
-    *p++ = '|';
-    sc_endpoint_format (to, p);
-    return buf;
+    memset (out, 0, sizeof *out);
+    out->family = ep->family;
+    memcpy (out->addr, ep->addr, ep->family == 4 ? 4 : 16);
+    out->port = port;
 }
 
-char *
-sc_dest_key (ScTransport transport, const ScEndpoint *from, const ScEndpoint *to)
+void
+sc_dest_key_make (ScDestKey *key, ScTransport transport, const ScEndpoint *from,
+                  const ScEndpoint *to)
 {
-    char buf[SC_DEST_KEY_STRLEN];
-    return g_strdup (sc_dest_key_into (transport, from, to, buf));
+    endpoint_normalized (&key->from, from, 0);
+    endpoint_normalized (&key->to, to, to->port);
+    key->transport = transport;
+}
+
+ScDestKey *
+sc_dest_key_new (ScTransport transport, const ScEndpoint *from, const ScEndpoint *to)
+{
+    ScDestKey *key = g_new (ScDestKey, 1);
+    sc_dest_key_make (key, transport, from, to);
+    return key;
+}
+
+guint
+sc_dest_key_hash (gconstpointer p)
+{
+    const ScDestKey *k = p;
+    return (sc_endpoint_hash (&k->from) * 31u ^ sc_endpoint_hash (&k->to)) + (guint)k->transport;
+}
+
+gboolean
+sc_dest_key_equal (gconstpointer a, gconstpointer b)
+{
+    const ScDestKey *x = a, *y = b;
+    return x->transport == y->transport && sc_endpoint_equal (&x->from, &y->from) &&
+           sc_endpoint_equal (&x->to, &y->to);
 }
 
 char *
@@ -313,11 +335,11 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
     core->next_ka_deadline_us = G_MAXINT64;
     core->contacts =
         g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
-    core->churn = g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, g_free);
-    core->opened =
-        g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
-    core->ua_flows =
-        g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
+    core->churn = g_hash_table_new_full (sc_dest_key_hash, sc_dest_key_equal, g_free, g_free);
+    core->opened = g_hash_table_new_full (sc_dest_key_hash, sc_dest_key_equal, g_free,
+                                          (GDestroyNotify)sc_conn_unref);
+    core->ua_flows = g_hash_table_new_full (sc_dest_key_hash, sc_dest_key_equal, g_free,
+                                            (GDestroyNotify)sc_conn_unref);
     core->scratch = g_string_sized_new (256);
     core->key = g_string_sized_new (128);
     core->call_cseq_key = g_string_sized_new (128);

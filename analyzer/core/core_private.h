@@ -270,11 +270,11 @@ struct ScCore {
     GHashTable *bindings;       /* "aor|instance|reg-id" → ScConn* (ref) holding that binding */
     GHashTable *ka_watch;       /* ScConn* set (ref): flows with a keep-alive deadline pending */
     gint64 next_ka_deadline_us; /* earliest deadline in ka_watch, G_MAXINT64 when none */
-    GHashTable *churn;    /* "transport|opener ip|far end" → ScChurn*: CONN-003's run so far */
-    GHashTable *opened;   /* "transport|opener ip|far end" → ScConn* (ref): the connection an
+    GHashTable *churn;    /* ScDestKey* (opener → far end) → ScChurn*: CONN-003's run so far */
+    GHashTable *opened;   /* ScDestKey* (opener → far end) → ScConn* (ref): the connection an
                              element opened there that is the one to reuse (CONN-001) */
     GHashTable *contacts; /* registered Contact "user@host:port" → ScConn* (ref): its flow */
-    GHashTable *ua_flows; /* "transport|UA ip|far end" → ScConn* (ref): the flow an outbound UA
+    GHashTable *ua_flows; /* ScDestKey* (UA → far end) → ScConn* (ref): the flow an outbound UA
                              registered over (FLOW-006) */
 };
 
@@ -294,13 +294,21 @@ ScConn *sc_core_udp_flow (ScCore *core, const ScEndpoint *src, const ScEndpoint 
 void sc_core_advance_clock (ScCore *core, gint64 ts_us);
 
 ScConn *sc_conn_ref (ScConn *conn);
-/* "transport|FROM-IP|TO-IP:PORT" (owned): an element's traffic to one destination, the key of
- * the per-destination indexes (FLOW-006, CONN-001, CONN-002, CONN-003). */
-char *sc_dest_key (ScTransport transport, const ScEndpoint *from, const ScEndpoint *to);
-/* The same key written into @buf (returned), for a lookup on every message without a copy. */
-#define SC_DEST_KEY_STRLEN (8 + 2 * SC_ENDPOINT_STRLEN)
-char *sc_dest_key_into (ScTransport transport, const ScEndpoint *from, const ScEndpoint *to,
-                        char buf[SC_DEST_KEY_STRLEN]);
+/* An element's traffic to one destination: the transport, the sender's address (its port left
+ * 0) and the destination's address and port. The key of the per-destination indexes (FLOW-006,
+ * CONN-001, CONN-002, CONN-003), built on every request for FLOW-006's lookup: no text. */
+typedef struct {
+    ScEndpoint from, to;
+    ScTransport transport;
+} ScDestKey;
+
+/* Fills @key; bytes the address family does not use are zero, so equal keys hash equally. */
+void sc_dest_key_make (ScDestKey *key, ScTransport transport, const ScEndpoint *from,
+                       const ScEndpoint *to);
+/* The same, allocated: (transfer full), g_free () it (hash tables own theirs). */
+ScDestKey *sc_dest_key_new (ScTransport transport, const ScEndpoint *from, const ScEndpoint *to);
+guint sc_dest_key_hash (gconstpointer key);
+gboolean sc_dest_key_equal (gconstpointer a, gconstpointer b);
 /* "host:port" of @via's sent-by, the default port 5060 when none is written (owned). */
 char *sc_via_sent_by (const ScVia *via);
 /* Orders connections by id (GCompareFunc). */

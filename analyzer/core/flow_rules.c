@@ -26,7 +26,7 @@ sc_flow_uri_key (const ScSipUri *uri)
 }
 
 static void
-index_put (GHashTable *index, char *key, ScConn *conn)
+index_put (GHashTable *index, gpointer key, ScConn *conn)
 {
     if (g_hash_table_size (index) >= SC_FLOW_INDEX_MAX)
         g_hash_table_remove_all (index);
@@ -55,7 +55,7 @@ sc_flow_rules_ua_register (ScCore *core, const ScSipMsg *msg, ScConn *conn, int 
     g_free (f->ua_sent_by);
     f->ua_sent_by = sc_via_sent_by (&msg->vias[0]);
     f->ua = ua_side;
-    index_put (core->ua_flows, sc_dest_key (conn->transport, ua, far), conn);
+    index_put (core->ua_flows, sc_dest_key_new (conn->transport, ua, far), conn);
 }
 
 static gboolean
@@ -130,9 +130,9 @@ check_new_flow (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn 
 {
     if (conn->transport == SC_TRANSPORT_TLS || sc_sv_eq_ci (msg->method, "REGISTER"))
         return;
-    char key[SC_DEST_KEY_STRLEN];
-    ScConn *old = g_hash_table_lookup (core->ua_flows,
-                                       sc_dest_key_into (conn->transport, &ev->src, &ev->dst, key));
+    ScDestKey key;
+    sc_dest_key_make (&key, conn->transport, &ev->src, &ev->dst);
+    ScConn *old = g_hash_table_lookup (core->ua_flows, &key);
     if (!old || old == conn || !old->flow || old->closed || old->reported)
         return;
     ScFlow *f = old->flow;

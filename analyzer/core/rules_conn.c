@@ -95,7 +95,7 @@ check_churn (ScCore *core, ScConn *conn, gint64 ts_us, gint64 linger)
     char a[SC_ENDPOINT_STRLEN], b[SC_ENDPOINT_STRLEN];
     sc_ip_format (&conn->a, a);
     sc_endpoint_format (&conn->b, b);
-    g_autofree char *key = sc_dest_key (conn->transport, &conn->a, &conn->b);
+    g_autofree ScDestKey *key = sc_dest_key_new (conn->transport, &conn->a, &conn->b);
     gboolean short_lived = conn->transactions <= 1 && ts_us - conn->last_sip_ts_us < linger;
     if (!short_lived) {
         g_hash_table_remove (core->churn, key);
@@ -153,7 +153,7 @@ check_each_way (ScCore *core, ScConn *conn, const ScSipMsg *msg, const ScMsgEven
         return; /* sent-by names another address: not provably the same element */
     char far[SC_ENDPOINT_STRLEN], mine[SC_ENDPOINT_STRLEN];
     sc_endpoint_format (&me, mine);
-    g_autofree char *key = sc_dest_key (conn->transport, &conn->b, &me);
+    g_autofree ScDestKey *key = sc_dest_key_new (conn->transport, &conn->b, &me);
     ScConn *other = g_hash_table_lookup (core->opened, key);
     if (!other || other == conn || other->closed || !other->established || !other->opener_sent_by)
         return;
@@ -181,7 +181,7 @@ sc_rules_conn_reuse (ScCore *core, ScConn *conn, const ScSipMsg *msg, const ScMs
     char a[SC_ENDPOINT_STRLEN], b[SC_ENDPOINT_STRLEN];
     sc_ip_format (&conn->a, a);
     sc_endpoint_format (&conn->b, b);
-    g_autofree char *key = sc_dest_key (conn->transport, &conn->a, &conn->b);
+    g_autofree ScDestKey *key = sc_dest_key_new (conn->transport, &conn->a, &conn->b);
     check_each_way (core, conn, msg, ev);
     ScConn *old = g_hash_table_lookup (core->opened, key);
     gboolean usable = old && old != conn && !old->closed && old->established &&
