@@ -25,6 +25,7 @@ sc_framer_clear (ScFramer *f)
     if (f->buf)
         g_byte_array_unref (f->buf);
     f->buf = NULL;
+    f->awaiting = 0;
 }
 
 gsize
@@ -69,6 +70,11 @@ frame_bytes (ScFramer *f, const char *base, gsize total, const ScFramerSink *sin
         gsize len = total - pos;
         if (len == 0)
             return pos;
+        if (pos == 0 && f->awaiting) {
+            if (len < f->awaiting)
+                return 0; /* its headers are known: the body is still arriving */
+            f->awaiting = 0;
+        }
 
         if (f->resync) {
             gsize at = find_start_line (p, len, 0);
@@ -147,8 +153,10 @@ frame_bytes (ScFramer *f, const char *base, gsize total, const ScFramerSink *sin
             continue;
         }
         gsize need = hend + (gsize)cl;
-        if (len < need)
+        if (len < need) {
+            f->awaiting = need; /* kept from @pos: it starts the buffer from now on */
             return pos;
+        }
         f->in_junk = FALSE;
         f->sip_seen = TRUE;
         f->prev_msg_frame = f->last_frame;

@@ -30,6 +30,10 @@ typedef struct {
     guint32 last_frame; /* frame of the newest bytes in buf */
     gint64 last_ts_us;
     gsize scanned; /* bytes scanned in resync mode without a start line */
+    /* Bytes the message at the start of buf needs in all (headers and announced body), known
+     * once its headers were parsed; 0 when not known. A body arriving in many segments is then
+     * waited for without parsing the headers again at each one. */
+    gsize awaiting;
     /* Bytes dropped unframed: skipped to find a start line (after a gap, a mid-stream start,
      * headers beyond SC_FRAMER_MAX_HEADERS, a body beyond SC_FRAMER_MAX_BODY, stray bytes) or
      * buffered when a gap came. The owner reads and resets it. */

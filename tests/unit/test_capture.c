@@ -144,6 +144,36 @@ test_framer_close_cuts_body (void)
     sc_framer_clear (&f);
 }
 
+/* A body in many segments: delivered once, whole, by the segment that completes it, and the
+ * framer waits by the length it learnt from the headers (f.awaiting) rather than reparsing. */
+static void
+test_framer_body_in_segments (void)
+{
+    ScFramer f;
+    Seen s = {0};
+    sc_framer_init (&f, FALSE);
+    GString *in = g_string_new ("MESSAGE sip:x SIP/2.0\r\nContent-Length: 20000\r\n\r\n");
+    gsize head = in->len;
+    for (int i = 0; i < 20000; i++)
+        g_string_append_c (in, (char)('a' + i % 26));
+    g_string_append (in, msg1);
+    guint32 frame = 0;
+    for (gsize at = 0; at < in->len; at += 100) {
+        gsize n = MIN (100, in->len - at);
+        sc_framer_feed (&f, (const guint8 *)in->str + at, n, ++frame, 0, &sink, &s);
+        if (at + n < head + 20000) {
+            g_assert_cmpuint (s.messages, ==, 0);
+            if (at + n > head)
+                g_assert_cmpuint (f.awaiting, ==, head + 20000);
+        }
+    }
+    g_assert_cmpuint (s.messages, ==, 2); /* the MESSAGE, then msg1 behind it */
+    g_assert_cmpuint (f.awaiting, ==, 0);
+    g_assert_cmpuint (s.junk, ==, 0);
+    g_string_free (in, TRUE);
+    sc_framer_clear (&f);
+}
+
 static void
 test_framer_absurd_content_length (void)
 {
@@ -168,5 +198,6 @@ main (int argc, char **argv)
     g_test_add_func ("/framer/no-junk-after-gap", test_framer_no_junk_after_gap);
     g_test_add_func ("/framer/close-cuts-body", test_framer_close_cuts_body);
     g_test_add_func ("/framer/absurd-content-length", test_framer_absurd_content_length);
+    g_test_add_func ("/framer/body-in-segments", test_framer_body_in_segments);
     return g_test_run ();
 }
