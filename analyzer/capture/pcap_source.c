@@ -84,7 +84,6 @@ sc_pcap_source_open (const char *path, GError **error)
         rewind (raw);
         src->fp = raw;
     }
-
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     src->pcap =
         pcap_fopen_offline_with_tstamp_precision (src->fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);

@@ -401,17 +401,21 @@ header_dispatch (ScStrView name, ScStrView value, gpointer data)
     }
 }
 
+/* Not the lists (see ScSipMsg), but the top Via: "vias[0].valid" reads FALSE without one. */
+static void
+msg_clear (ScSipMsg *msg)
+{
+    memset (msg, 0, offsetof (ScSipMsg, vias));
+    memset (&msg->vias[0], 0, sizeof msg->vias[0]);
+}
+
 ScSipParseResult
 sc_sip_parse (const char *buf, gsize len, ScSipMsg *msg)
 {
     gssize sl = sc_sip_start_line_len (buf, len);
-    if (sl == 0) {
-        sc_sip_parse_after_start_line (buf, 0, 0, msg); /* clears @msg */
-        return SC_SIP_PARSE_NOT_SIP;
-    }
-    if (sl < 0) {
-        sc_sip_parse_after_start_line (buf, 0, 0, msg);
-        return SC_SIP_PARSE_INCOMPLETE;
+    if (sl <= 0) {
+        msg_clear (msg);
+        return sl == 0 ? SC_SIP_PARSE_NOT_SIP : SC_SIP_PARSE_INCOMPLETE;
     }
     sc_sip_parse_after_start_line (buf, len, (gsize)sl, msg);
     return SC_SIP_PARSE_OK;
@@ -420,13 +424,10 @@ sc_sip_parse (const char *buf, gsize len, ScSipMsg *msg)
 void
 sc_sip_parse_after_start_line (const char *buf, gsize len, gsize start_line_len, ScSipMsg *msg)
 {
-    /* Not the lists (see ScSipMsg), but the top Via: "vias[0].valid" reads FALSE without one. */
-    memset (msg, 0, offsetof (ScSipMsg, vias));
-    memset (&msg->vias[0], 0, sizeof msg->vias[0]);
-    if (start_line_len == 0)
-        return;
+    msg_clear (msg);
+    g_return_if_fail (start_line_len > 0 && start_line_len <= len);
     gsize sl = start_line_len;
-    if (sc_sv_eq_ci ((ScStrView){buf, 8}, "SIP/2.0 ")) { /* sl > 0: the start line is there */
+    if (sc_sv_eq_ci ((ScStrView){buf, 8}, "SIP/2.0 ")) { /* a start line is at least 11 bytes */
         msg->is_request = FALSE;
         msg->status = (guint)((buf[8] - '0') * 100 + (buf[9] - '0') * 10 + (buf[10] - '0'));
     } else {
