@@ -330,8 +330,7 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
         g_hash_table_new_full (sc_endpoint_hash, sc_endpoint_key_equal, g_free, NULL);
     core->bindings =
         g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
-    core->ka_watch =
-        g_hash_table_new_full (g_direct_hash, g_direct_equal, (GDestroyNotify)sc_conn_unref, NULL);
+    core->ka_watch = g_ptr_array_new (); /* holds references; see sc_ka_rules_deadlines */
     core->next_ka_deadline_us = G_MAXINT64;
     core->contacts =
         g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, (GDestroyNotify)sc_conn_unref);
@@ -353,7 +352,9 @@ sc_core_free (ScCore *core)
 {
     if (!core)
         return;
-    g_hash_table_destroy (core->ka_watch);
+    for (guint i = 0; i < core->ka_watch->len; i++)
+        sc_conn_unref (core->ka_watch->pdata[i]);
+    g_ptr_array_unref (core->ka_watch);
     g_hash_table_destroy (core->contacts);
     g_hash_table_destroy (core->churn);
     g_hash_table_destroy (core->opened);

@@ -151,6 +151,7 @@ struct ScConn {
     guint32 last_ping_frame[2];
     gboolean ping_pending[2];
     gboolean prac003_done;
+    gboolean ka_watched; /* in ScCore.ka_watch */
     gboolean reuse001_done;
     /* What the initiator's requests made of it (RFC 5923 §8, RFC 5626 §5.4): alias offered in a
      * top Via (the first such request and its sent-by port), an outbound registration or a
@@ -268,7 +269,8 @@ struct ScCore {
     GString *expected;      /* expected destination of the response being judged */
     guint64 txn_evicted;
     GHashTable *bindings;       /* "aor|instance|reg-id" → ScConn* (ref) holding that binding */
-    GHashTable *ka_watch;       /* ScConn* set (ref): flows with a keep-alive deadline pending */
+    GPtrArray *ka_watch;        /* ScConn* (ref), each once (ka_watched): flows with a keep-alive
+                                   deadline pending */
     gint64 next_ka_deadline_us; /* earliest deadline in ka_watch, G_MAXINT64 when none */
     GHashTable *churn;    /* ScDestKey* (opener → far end) → ScChurn*: CONN-003's run so far */
     GHashTable *opened;   /* ScDestKey* (opener → far end) → ScConn* (ref): the connection an

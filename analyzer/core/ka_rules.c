@@ -32,8 +32,11 @@ sample (ScSampleStats *st, gint64 v)
 static void
 watch (ScCore *core, ScConn *conn, gint64 deadline_us)
 {
-    if (!g_hash_table_contains (core->ka_watch, conn))
-        g_hash_table_add (core->ka_watch, sc_conn_ref (conn));
+    /* A flag and an array: every keep-alive to a committed peer comes here. */
+    if (!conn->ka_watched) {
+        conn->ka_watched = TRUE;
+        g_ptr_array_add (core->ka_watch, sc_conn_ref (conn));
+    }
     core->next_ka_deadline_us = MIN (core->next_ka_deadline_us, deadline_us);
 }
 
@@ -261,24 +264,35 @@ judge (ScCore *core, ScConn *conn, gint64 now_us, gboolean final)
     return next;
 }
 
+static gint
+compare_watched_id (gconstpointer a, gconstpointer b)
+{
+    return sc_conn_compare_id (*(ScConn *const *)a, *(ScConn *const *)b);
+}
+
 void
 sc_ka_rules_deadlines (ScCore *core, gint64 now_us, gboolean final)
 {
     if (!final && now_us <= core->next_ka_deadline_us)
         return;
     gint64 next = G_MAXINT64;
-    /* Frame order of the findings must not depend on hash order: judge in id order. */
-    GList *conns = g_hash_table_get_keys (core->ka_watch);
-    conns = g_list_sort (conns, sc_conn_compare_id);
-    for (GList *l = conns; l; l = l->next) {
-        ScConn *c = l->data;
+    /* Frame order of the findings must not depend on when a flow was first watched: judge in
+     * id order. The flows still waiting are kept in place, the others let go. */
+    GPtrArray *w = core->ka_watch;
+    g_ptr_array_sort (w, compare_watched_id);
+    guint kept = 0;
+    for (guint i = 0; i < w->len; i++) {
+        ScConn *c = w->pdata[i];
         gint64 n = judge (core, c, now_us, final);
-        if (n == G_MAXINT64)
-            g_hash_table_remove (core->ka_watch, c);
-        else
+        if (n == G_MAXINT64) {
+            c->ka_watched = FALSE;
+            sc_conn_unref (c);
+        } else {
             next = MIN (next, n);
+            w->pdata[kept++] = c;
+        }
     }
-    g_list_free (conns);
+    g_ptr_array_set_size (w, kept);
     core->next_ka_deadline_us = next;
 }
 
@@ -290,7 +304,11 @@ sc_ka_rules_conn_ended (ScCore *core, ScConn *conn)
         conn->flow->ping_due = FALSE;
     for (guint i = 0; conn->stun && i < SC_STUN_PENDING; i++)
         conn->stun->pending[i].judged = TRUE;
-    g_hash_table_remove (core->ka_watch, conn);
+    if (conn->ka_watched) {
+        conn->ka_watched = FALSE;
+        if (g_ptr_array_remove_fast (core->ka_watch, conn)) /* the order is set at each scan */
+            sc_conn_unref (conn);
+    }
 }
 
 void
