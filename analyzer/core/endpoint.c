@@ -119,6 +119,8 @@ sc_put_uint (char *p, guint v)
     return p;
 }
 
+/* Not built on sc_put_uint (): that one stays 32-bit, since 64-bit division in the addresses and
+ * ports formatted on every packet cost 1.7% of the audit's instructions. */
 void
 sc_string_append_uint (GString *out, guint64 v)
 {

@@ -92,9 +92,6 @@ check_churn (ScCore *core, ScConn *conn, gint64 ts_us, gint64 linger)
      * handshake is another matter (RULES.md CONN-003 Not). */
     if (conn->initiator != SC_INITIATOR_A || !conn->established || conn->id == 0)
         return;
-    char a[SC_ENDPOINT_STRLEN], b[SC_ENDPOINT_STRLEN];
-    sc_ip_format (&conn->a, a);
-    sc_endpoint_format (&conn->b, b);
     g_autofree ScDestKey *key = sc_dest_key_new (conn->transport, &conn->a, &conn->b);
     gboolean short_lived = conn->transactions <= 1 && ts_us - conn->last_sip_ts_us < linger;
     if (!short_lived) {
@@ -110,6 +107,9 @@ check_churn (ScCore *core, ScConn *conn, gint64 ts_us, gint64 linger)
     }
     if (++ch->run >= 3) {
         guint32 frames[] = {conn->first_frame, ch->syn[1], ch->syn[0]};
+        char a[SC_ENDPOINT_STRLEN], b[SC_ENDPOINT_STRLEN];
+        sc_ip_format (&conn->a, a);
+        sc_endpoint_format (&conn->b, b);
         sc_core_report (core, SC_RULE_CONN_003, conn, ts_us, 3, frames,
                         "connection %u to %s: %u in a row from %s, each with at most one "
                         "transaction and closed within 64*T1 of its last message",
@@ -178,9 +178,6 @@ sc_rules_conn_reuse (ScCore *core, ScConn *conn, const ScSipMsg *msg, const ScMs
     if (msg->via_count == 0 || !msg->vias[0].valid)
         return;
     conn->opener_sent_by = sc_via_sent_by (&msg->vias[0]);
-    char a[SC_ENDPOINT_STRLEN], b[SC_ENDPOINT_STRLEN];
-    sc_ip_format (&conn->a, a);
-    sc_endpoint_format (&conn->b, b);
     g_autofree ScDestKey *key = sc_dest_key_new (conn->transport, &conn->a, &conn->b);
     check_each_way (core, conn, msg, ev);
     ScConn *old = g_hash_table_lookup (core->opened, key);
@@ -202,6 +199,8 @@ sc_rules_conn_reuse (ScCore *core, ScConn *conn, const ScSipMsg *msg, const ScMs
         (sc_sv_eq_ci (msg->method, "REGISTER") || conn->transport == SC_TRANSPORT_TCP))
         return;
     guint32 frames[] = {ev->frame, conn->first_frame, old->last_sip_frame};
+    char b[SC_ENDPOINT_STRLEN];
+    sc_endpoint_format (&conn->b, b);
     sc_core_report (core, SC_RULE_CONN_001, conn, ev->ts_us, 3, frames,
                     "%.*s to %s over a new connection while connection %u there is open (RFC "
                     "3261 §18.1.1: RECOMMENDED to use it)",

@@ -47,6 +47,15 @@ sc_sv_scan_to (ScStrView v, gsize i, guint8 cls)
     return i;
 }
 
+/* Index of the first byte at or after @i in @v that is not in @cls, or v.len. */
+static inline gsize
+sc_sv_skip (ScStrView v, gsize i, guint8 cls)
+{
+    while (i < v.len && sc_char_is (v.p[i], cls))
+        i++;
+    return i;
+}
+
 static inline ScStrView
 sc_sv_trim (ScStrView v)
 {

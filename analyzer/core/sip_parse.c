@@ -337,9 +337,7 @@ header_dispatch (ScStrView name, ScStrView value, gpointer data)
         m->call_id = value;
         break;
     case HDR_CSEQ: {
-        gsize i = 0;
-        while (i < value.len && g_ascii_isdigit (value.p[i]))
-            i++;
+        gsize i = sc_sv_skip (value, 0, SC_CH_DIGIT);
         if (sc_sv_to_u32 ((ScStrView){value.p, i}, &n)) {
             m->has_cseq = TRUE;
             m->cseq_number = n;

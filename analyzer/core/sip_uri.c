@@ -15,20 +15,14 @@ sc_sip_param_next (ScStrView params, gsize *pos, ScStrView *name, ScStrView *val
         *pos = i;
         return FALSE;
     }
-    i++;
-    while (i < params.len && sc_is_lws (params.p[i]))
-        i++;
+    i = sc_sv_skip (params, i + 1, SC_CH_LWS);
     gsize ns = i;
-    while (i < params.len && sc_is_token_char (params.p[i]))
-        i++;
+    i = sc_sv_skip (params, i, SC_CH_TOKEN);
     *name = (ScStrView){params.p + ns, i - ns};
-    while (i < params.len && sc_is_lws (params.p[i]))
-        i++;
+    i = sc_sv_skip (params, i, SC_CH_LWS);
     *value = SC_SV_EMPTY;
     if (i < params.len && params.p[i] == '=') {
-        i++;
-        while (i < params.len && sc_is_lws (params.p[i]))
-            i++;
+        i = sc_sv_skip (params, i + 1, SC_CH_LWS);
         gsize vs = i;
         if (i < params.len && params.p[i] == '"') {
             i++;
@@ -100,8 +94,7 @@ sc_sip_uri_parse (ScStrView uri, ScSipUri *out)
         return FALSE;
     if (i < uri.len && uri.p[i] == ':') {
         gsize ps = ++i;
-        while (i < uri.len && g_ascii_isdigit (uri.p[i]))
-            i++;
+        i = sc_sv_skip (uri, i, SC_CH_DIGIT);
         guint32 port;
         if (sc_sv_to_u32 ((ScStrView){uri.p + ps, i - ps}, &port) && port > 0 && port <= 65535)
             out->port = (guint16)port;

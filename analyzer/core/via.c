@@ -5,28 +5,12 @@
 
 #include <string.h>
 
-static gsize
-skip_lws (ScStrView v, gsize i)
-{
-    while (i < v.len && sc_is_lws (v.p[i]))
-        i++;
-    return i;
-}
-
-static gsize
-skip_token (ScStrView v, gsize i)
-{
-    while (i < v.len && sc_is_token_char (v.p[i]))
-        i++;
-    return i;
-}
-
 /* Expects @lit (case-insensitive) at @i after optional LWS; returns the index after it or 0. */
 static inline gsize
 expect (ScStrView v, gsize i, const char *lit)
 {
     gsize n = strlen (lit);
-    i = skip_lws (v, i);
+    i = sc_sv_skip (v, i, SC_CH_LWS);
     if (i + n > v.len || !sc_sv_eq_ci ((ScStrView){v.p + i, n}, lit))
         return 0;
     return i + n;
@@ -101,14 +85,14 @@ parse_one (ScStrView v, ScVia *via)
     else if (!(i = expect (v, 0, "SIP")) || !(i = expect (v, i, "/")) ||
              !(i = expect (v, i, "2.0")) || !(i = expect (v, i, "/")))
         return FALSE;
-    i = skip_lws (v, i);
+    i = sc_sv_skip (v, i, SC_CH_LWS);
     gsize ts = i;
-    i = skip_token (v, i);
+    i = sc_sv_skip (v, i, SC_CH_TOKEN);
     if (i == ts)
         return FALSE;
     via->protocol_transport = (ScStrView){v.p + ts, i - ts};
     via->transport = transport_from_name (via->protocol_transport);
-    i = skip_lws (v, i);
+    i = sc_sv_skip (v, i, SC_CH_LWS);
     gsize hs = i;
     if (i < v.len && v.p[i] == '[') {
         while (i < v.len && v.p[i] != ']')
@@ -124,12 +108,11 @@ parse_one (ScStrView v, ScVia *via)
     if (via->host.len == 0)
         return FALSE;
     via->host_is_ip = sc_ip_parse (via->host.p, via->host.len, &via->host_ip);
-    i = skip_lws (v, i);
+    i = sc_sv_skip (v, i, SC_CH_LWS);
     if (i < v.len && v.p[i] == ':') {
-        i = skip_lws (v, i + 1);
+        i = sc_sv_skip (v, i + 1, SC_CH_LWS);
         gsize ps = i;
-        while (i < v.len && g_ascii_isdigit (v.p[i]))
-            i++;
+        i = sc_sv_skip (v, i, SC_CH_DIGIT);
         guint32 port;
         if (!sc_sv_to_u32 ((ScStrView){v.p + ps, i - ps}, &port) || port == 0 || port > 65535)
             return FALSE;
@@ -137,21 +120,21 @@ parse_one (ScStrView v, ScVia *via)
         via->host_ip.port = via->port;
     }
     /* via-params: ";" name [ "=" value ], value a token, quoted string or IPv6 reference. */
-    while ((i = skip_lws (v, i)) < v.len) {
+    while ((i = sc_sv_skip (v, i, SC_CH_LWS)) < v.len) {
         if (v.p[i] != ';')
             return FALSE;
-        i = skip_lws (v, i + 1);
+        i = sc_sv_skip (v, i + 1, SC_CH_LWS);
         gsize ns = i;
-        i = skip_token (v, i);
+        i = sc_sv_skip (v, i, SC_CH_TOKEN);
         ScStrView name = {v.p + ns, i - ns};
         if (name.len == 0)
             return FALSE;
-        i = skip_lws (v, i);
+        i = sc_sv_skip (v, i, SC_CH_LWS);
         ScStrView value = SC_SV_EMPTY;
         gboolean has_value = FALSE;
         if (i < v.len && v.p[i] == '=') {
             has_value = TRUE;
-            i = skip_lws (v, i + 1);
+            i = sc_sv_skip (v, i + 1, SC_CH_LWS);
             gsize vs = i;
             if (i < v.len && v.p[i] == '"') {
                 i++;
