@@ -1,110 +1,281 @@
-/* pcap_source.c — libpcap over a stdio stream. gzip files are inflated on the fly through a
- * fopencookie() stream (libpcap reads sequentially, so no seeking is needed); the same stream
- * counts bytes so errors can name an offset. */
+/* pcap_source.c — capture files packet by packet. Classic pcap files, the common case, are
+ * read here from large buffers (pcap_classic.c decodes them as libpcap would); pcapng and the
+ * rarer variants go through libpcap over a stdio stream. gzip files (and standard input, which
+ * cannot be peeked) are inflated on the fly by zlib, which passes plain bytes through. */
 #include "pcap_source.h"
 
+#include "pcap_classic.h"
+
 #include <errno.h>
+#include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 G_DEFINE_QUARK (sc - pcap - error - quark, sc_pcap_error)
 
-struct ScPcapSource {
-    char *path;
-    FILE *fp;
-    gzFile gz;      /* the stream under fp when it is a cookie stream */
-    guint64 offset; /* bytes handed to libpcap */
-    pcap_t *pcap;
-    guint32 frame;
-    char *read_buffer; /* the FILE's stdio buffer (owned; freed after the FILE is closed) */
-};
-
+/* Room for the largest record libpcap accepts, many times over: one read(2) per megabyte. */
 #define SC_PCAP_READ_BUFFER (1 << 20) /* bytes */
 
-static ssize_t
-cookie_read (void *cookie, char *buf, size_t size)
+struct ScPcapSource {
+    char *path;
+    int fd;    /* the file, or a copy of standard input; -1 once a stdio stream owns it */
+    gzFile gz; /* inflates @fd when compressed (or standard input); owns @fd then */
+
+    /* What has been read from fd or gz and not yet consumed. */
+    guint8 *buf;
+    gsize buf_len, buf_pos;
+    guint64 buf_offset; /* offset in the (uncompressed) stream of buf[0] */
+    gboolean at_end;    /* the last read returned 0 */
+    int read_errno;     /* nonzero once a read failed */
+
+    /* Classic pcap, read here. */
+    gboolean classic;
+    ScPcapClassicFile file;
+
+    /* Anything else: libpcap, over a stdio stream. */
+    pcap_t *pcap;
+    FILE *fp;          /* until pcap_close() owns it */
+    gboolean fp_plain; /* fp reads the file itself: ftell() is its offset */
+    guint64 handed;    /* bytes handed to libpcap through the cookie stream */
+
+    guint32 frame;
+};
+
+/* One read from the underlying stream into @dst; -1 with errno on failure. */
+static gssize
+raw_read (ScPcapSource *src, guint8 *dst, gsize size)
 {
-    ScPcapSource *src = cookie;
-    int n = gzread (src->gz, buf, (unsigned)MIN (size, (size_t)G_MAXINT));
-    if (n < 0) {
-        errno = EIO;
-        return -1;
+    if (src->gz) {
+        int n = gzread (src->gz, dst, (unsigned)MIN (size, (gsize)G_MAXINT));
+        if (n < 0)
+            errno = EIO;
+        return n;
     }
-    src->offset += (guint64)n;
+    gssize n;
+    do
+        n = read (src->fd, dst, size);
+    while (n < 0 && errno == EINTR);
     return n;
 }
 
-static int
-cookie_close (void *cookie)
+/* Makes at least @need bytes available from buf_pos unless the stream ends first. Returns
+ * the bytes available (less than @need only at the end or after a read error). */
+static gsize
+fill (ScPcapSource *src, gsize need)
 {
-    ScPcapSource *src = cookie;
-    int rc = gzclose (src->gz);
-    src->gz = NULL;
-    return rc == Z_OK ? 0 : -1;
+    gsize have = src->buf_len - src->buf_pos;
+    if (have >= need || src->at_end || src->read_errno)
+        return have;
+    if (src->buf_pos + need > SC_PCAP_READ_BUFFER) {
+        memmove (src->buf, src->buf + src->buf_pos, have);
+        src->buf_offset += src->buf_pos;
+        src->buf_pos = 0;
+        src->buf_len = have;
+    }
+    while (have < need) {
+        gssize n = raw_read (src, src->buf + src->buf_len, SC_PCAP_READ_BUFFER - src->buf_len);
+        if (n <= 0) {
+            if (n < 0)
+                src->read_errno = errno ? errno : EIO;
+            else
+                src->at_end = TRUE;
+            break;
+        }
+        src->buf_len += (gsize)n;
+        have += (gsize)n;
+    }
+    return have;
 }
 
-ScPcapSource *
-sc_pcap_source_open (const char *path, GError **error)
+/* libpcap's stream when the file was inflated or cannot seek: first what was peeked, then
+ * the rest of the stream. */
+static ssize_t
+cookie_read (void *cookie, char *out, size_t size)
 {
-    g_return_val_if_fail (path != NULL, NULL);
-    ScPcapSource *src = g_new0 (ScPcapSource, 1);
-    src->path = g_strdup (path);
-    gboolean is_stdin = strcmp (path, "-") == 0;
-    int fd = is_stdin ? dup (0) : -1;
-    FILE *raw = is_stdin ? fdopen (fd, "rb") : fopen (path, "rb");
-    if (!raw) {
-        g_set_error (error, SC_PCAP_ERROR, SC_PCAP_ERROR_OPEN, "%s: %s", path, g_strerror (errno));
-        sc_pcap_source_close (src);
-        return NULL;
-    }
-    /* libpcap reads a record as two small freads: with stdio's default 4 KiB buffer that is a
-     * read(2) every few packets. (Set before the first read, as setvbuf requires.) */
-    src->read_buffer = g_malloc (SC_PCAP_READ_BUFFER); /* glibc ignores a size without one */
-    setvbuf (raw, src->read_buffer, _IOFBF, SC_PCAP_READ_BUFFER);
-    /* gzip magic 1f 8b: inflate (gzread passes plain files through, but we only pay for it
-     * when needed). Standard input cannot be peeked portably, so it always goes through zlib. */
-    int c1 = is_stdin ? -1 : fgetc (raw), c2 = is_stdin ? -1 : fgetc (raw);
-    if (is_stdin || (c1 == 0x1f && c2 == 0x8b)) {
-        if (!is_stdin)
-            rewind (raw);
-        int gzfd = dup (fileno (raw));
-        fclose (raw);
-        src->gz = gzdopen (gzfd, "rb");
-        cookie_io_functions_t io = {.read = cookie_read, .close = cookie_close};
-        src->fp = src->gz ? fopencookie (src, "rb", io) : NULL;
-        if (!src->fp) {
-            g_set_error (error, SC_PCAP_ERROR, SC_PCAP_ERROR_OPEN, "%s: cannot read", path);
-            sc_pcap_source_close (src);
-            return NULL;
-        }
-        setvbuf (src->fp, src->read_buffer, _IOFBF, SC_PCAP_READ_BUFFER); /* raw's is free */
+    ScPcapSource *src = cookie;
+    gsize have = src->buf_len - src->buf_pos;
+    gssize n;
+    if (have) {
+        n = (gssize)MIN (have, size);
+        memcpy (out, src->buf + src->buf_pos, (gsize)n);
+        src->buf_pos += (gsize)n;
     } else {
-        rewind (raw);
-        src->fp = raw;
+        n = raw_read (src, (guint8 *)out, size);
+    }
+    if (n > 0)
+        src->handed += (guint64)n;
+    return n;
+}
+
+static gboolean
+open_stream (ScPcapSource *src, GError **error)
+{
+    gboolean is_stdin = strcmp (src->path, "-") == 0;
+    src->fd = is_stdin ? dup (0) : open (src->path, O_RDONLY | O_CLOEXEC);
+    if (src->fd < 0) {
+        g_set_error (error, SC_PCAP_ERROR, SC_PCAP_ERROR_OPEN, "%s: %s", src->path,
+                     g_strerror (errno));
+        return FALSE;
+    }
+    /* gzip magic 1f 8b: inflate. Standard input cannot be peeked and put back portably, so it
+     * always goes through zlib (which passes plain bytes through). */
+    guint8 magic[2];
+    gboolean gzip = is_stdin;
+    if (!is_stdin) {
+        /* A FIFO cannot be peeked either (pread fails): zlib then, as for standard input. */
+        gssize n = pread (src->fd, magic, sizeof magic, 0);
+        gzip = n < 0 || (n == 2 && magic[0] == 0x1f && magic[1] == 0x8b);
+    }
+    if (gzip) {
+        src->gz = gzdopen (src->fd, "rb");
+        if (!src->gz) {
+            g_set_error (error, SC_PCAP_ERROR, SC_PCAP_ERROR_OPEN, "%s: cannot read", src->path);
+            return FALSE;
+        }
+        src->fd = -1; /* gzclose() closes it */
+    }
+    return TRUE;
+}
+
+/* Hands the file to libpcap: the file itself when it can seek back to its start (so ftell()
+ * gives exact offsets), else a stream that replays what was peeked. */
+static gboolean
+open_with_libpcap (ScPcapSource *src, GError **error)
+{
+    if (!src->gz && lseek (src->fd, 0, SEEK_SET) == 0) {
+        src->fp = fdopen (src->fd, "rb");
+        if (src->fp)
+            src->fd = -1; /* fclose() closes it */
+        src->fp_plain = src->fp != NULL;
+        src->buf_pos = src->buf_len = 0;
+        src->buf_offset = 0;
+    } else {
+        cookie_io_functions_t io = {.read = cookie_read};
+        src->fp = fopencookie (src, "rb", io);
+    }
+    if (!src->fp) {
+        g_set_error (error, SC_PCAP_ERROR, SC_PCAP_ERROR_OPEN, "%s: cannot read", src->path);
+        return FALSE;
+    }
+    if (src->fp_plain) {
+        /* libpcap reads a record as two small freads: with stdio's default 4 KiB buffer that is
+         * a read(2) every few packets. Our buffer is free when the file is read directly (glibc
+         * ignores a size given without a buffer); the cookie stream replays it, so keeps its
+         * own. setvbuf() comes before any other operation on the stream, as it must. */
+        setvbuf (src->fp, (char *)src->buf, _IOFBF, SC_PCAP_READ_BUFFER);
+        /* A stream from fdopen() knows no offset until it seeks once: without this, every
+         * ftell() is an lseek(2). */
+        rewind (src->fp);
     }
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     src->pcap =
         pcap_fopen_offline_with_tstamp_precision (src->fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
     if (!src->pcap) {
         g_set_error (error, SC_PCAP_ERROR, SC_PCAP_ERROR_OPEN,
-                     "%s: offset 0: not a pcap or pcapng capture (%s)", path, errbuf);
-        sc_pcap_source_close (src);
-        return NULL;
+                     "%s: offset 0: not a pcap or pcapng capture (%s)", src->path, errbuf);
+        return FALSE;
     }
     src->fp = NULL; /* pcap_close() closes it */
-    return src;
+    return TRUE;
+}
+
+ScPcapSource *
+sc_pcap_source_open_with (const char *path, gboolean libpcap_only, GError **error)
+{
+    g_return_val_if_fail (path != NULL, NULL);
+    ScPcapSource *src = g_new0 (ScPcapSource, 1);
+    src->path = g_strdup (path);
+    src->fd = -1;
+    src->buf = g_malloc (SC_PCAP_READ_BUFFER);
+    if (!open_stream (src, error))
+        goto fail;
+    if (!libpcap_only && fill (src, SC_PCAP_CLASSIC_FILE_HEADER) >= SC_PCAP_CLASSIC_FILE_HEADER &&
+        sc_pcap_classic_file_header (src->buf, &src->file)) {
+        src->classic = TRUE;
+        src->buf_pos = SC_PCAP_CLASSIC_FILE_HEADER;
+        return src;
+    }
+    if (open_with_libpcap (src, error))
+        return src;
+fail:
+    sc_pcap_source_close (src);
+    return NULL;
+}
+
+ScPcapSource *
+sc_pcap_source_open (const char *path, GError **error)
+{
+    return sc_pcap_source_open_with (path, FALSE, error);
 }
 
 guint64
 sc_pcap_source_offset (const ScPcapSource *src)
 {
-    if (src->gz)
-        return src->offset;
+    if (src->classic)
+        return src->buf_offset + src->buf_pos;
+    if (!src->fp_plain)
+        return src->handed;
     FILE *fp = src->pcap ? pcap_file (src->pcap) : src->fp;
     long pos = fp ? ftell (fp) : -1;
     return pos < 0 ? 0 : (guint64)pos;
+}
+
+static gboolean
+classic_error (ScPcapSource *src, ScPcapErrorCode code, guint64 offset, const char *what,
+               GError **error)
+{
+    g_set_error (error, SC_PCAP_ERROR, code, "%s: frame %u / offset %" G_GUINT64_FORMAT ": %s",
+                 src->path, src->frame + 1, offset, what);
+    return FALSE;
+}
+
+static gboolean
+classic_next (ScPcapSource *src, ScPacket *out, GError **error)
+{
+    guint64 offset = sc_pcap_source_offset (src);
+    gsize have = fill (src, SC_PCAP_CLASSIC_RECORD_HEADER);
+    if (have == 0 && !src->read_errno)
+        return FALSE; /* the end, between records */
+    if (have < SC_PCAP_CLASSIC_RECORD_HEADER)
+        goto short_read;
+    ScPcapClassicRecord rec;
+    if (sc_pcap_classic_record_header (&src->file, src->buf + src->buf_pos, &rec) !=
+        SC_PCAP_CLASSIC_OK) {
+        /* libpcap's words, so that an error reads the same whichever reader met it. */
+        gboolean over_snaplen = rec.stored > src->file.snaplen;
+        char *what =
+            g_strdup_printf ("invalid packet capture length %u, bigger than %s of %u", rec.stored,
+                             over_snaplen ? "snaplen" : "maximum",
+                             over_snaplen ? src->file.snaplen : SC_PCAP_CLASSIC_MAX_CAPLEN);
+        classic_error (src, SC_PCAP_ERROR_READ, offset, what, error);
+        g_free (what);
+        return FALSE;
+    }
+    gsize record = SC_PCAP_CLASSIC_RECORD_HEADER + (gsize)rec.stored;
+    if (fill (src, record) < record)
+        goto short_read;
+    src->frame++;
+    out->frame = src->frame;
+    out->ts_us = rec.ts_us;
+    out->data = src->buf + src->buf_pos + SC_PCAP_CLASSIC_RECORD_HEADER;
+    out->caplen = rec.caplen;
+    out->wirelen = rec.wirelen;
+    out->linktype = src->file.linktype;
+    src->buf_pos += record;
+    return TRUE;
+
+short_read:
+    if (src->read_errno) {
+        char *what = g_strdup_printf ("error reading dump file: %s", g_strerror (src->read_errno));
+        classic_error (src, SC_PCAP_ERROR_READ, offset, what, error);
+        g_free (what);
+        return FALSE;
+    }
+    return classic_error (src, SC_PCAP_ERROR_TRUNCATED, offset, "record cut short (file truncated)",
+                          error);
 }
 
 #define SC_PCAP_MAX_SECS ((gint64)1 << 40)
@@ -112,6 +283,8 @@ sc_pcap_source_offset (const ScPcapSource *src)
 gboolean
 sc_pcap_source_next (ScPcapSource *src, ScPacket *out, GError **error)
 {
+    if (src->classic)
+        return classic_next (src, out, error);
     struct pcap_pkthdr *hdr;
     const u_char *data;
     guint64 before = sc_pcap_source_offset (src);
@@ -149,9 +322,11 @@ sc_pcap_source_close (ScPcapSource *src)
         pcap_close (src->pcap);
     else if (src->fp)
         fclose (src->fp);
-    else if (src->gz)
+    if (src->gz)
         gzclose (src->gz);
-    g_free (src->read_buffer);
+    if (src->fd >= 0)
+        close (src->fd);
+    g_free (src->buf);
     g_free (src->path);
     g_free (src);
 }

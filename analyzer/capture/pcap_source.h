@@ -1,5 +1,5 @@
-/* pcap_source.h — the one libpcap user: reads pcap and pcapng files (gzip-compressed too, as
- * Wireshark reads them, or standard input) packet by packet. */
+/* pcap_source.h — reads pcap and pcapng files (gzip-compressed too, as Wireshark reads them, or
+ * standard input) packet by packet: classic pcap itself, everything else through libpcap. */
 #pragma once
 
 #include <glib.h>
@@ -29,6 +29,10 @@ typedef struct {
 /* Opens @path ("-" = standard input). Returns: (transfer full) (nullable): NULL with @error
  * set when it is not a readable capture. */
 ScPcapSource *sc_pcap_source_open (const char *path, GError **error);
+
+/* As sc_pcap_source_open(), with @libpcap_only TRUE making libpcap read even the classic pcap
+ * files this reads itself (the tests compare the two). */
+ScPcapSource *sc_pcap_source_open_with (const char *path, gboolean libpcap_only, GError **error);
 
 /* Reads the next packet into @out. Returns TRUE for a packet, FALSE at the end of the file or
  * on an error (then @error is set, naming frame and byte offset; packets before it stay valid). */

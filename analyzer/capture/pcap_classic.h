@@ -1,0 +1,46 @@
+/* pcap_classic.h — the classic pcap format (a 24-byte file header, then per packet a 16-byte
+ * record header and the captured bytes), decoded exactly as libpcap 1.10 decodes it, so that
+ * pcap_source.c can read such files itself from large buffers: libpcap's two stdio reads and
+ * copy a packet were the largest single cost of an audit. Variants this does not take are left
+ * to libpcap: other versions than 2.4, Kuznetzov's longer records, FCS bits in the link type,
+ * and link types the decoder would not read anyway. All numbers are host order. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define SC_PCAP_CLASSIC_FILE_HEADER 24   /* bytes */
+#define SC_PCAP_CLASSIC_RECORD_HEADER 16 /* bytes */
+/* libpcap's MAXIMUM_SNAPLEN, its limit for every link type taken here (bytes). */
+#define SC_PCAP_CLASSIC_MAX_CAPLEN 262144u
+
+typedef struct {
+    gboolean swapped;    /* written in the other byte order than this machine's */
+    gboolean nanosecond; /* record times in ns (magic a1b23c4d), not µs */
+    guint32 snaplen;     /* as libpcap adjusts it: 0 or over G_MAXINT become the maximum */
+    int linktype;        /* DLT_* as pcap_datalink() reports it (LINKTYPE_RAW 101 is DLT_RAW) */
+} ScPcapClassicFile;
+
+/* Decodes the file header at @p (SC_PCAP_CLASSIC_FILE_HEADER bytes). Returns TRUE when the file
+ * is one this reader takes, with @out filled; FALSE when libpcap should open it (a pcapng file,
+ * another variant, or not a capture: libpcap's error then names the reason). */
+gboolean sc_pcap_classic_file_header (const guint8 *p, ScPcapClassicFile *out);
+
+typedef enum {
+    SC_PCAP_CLASSIC_OK,
+    SC_PCAP_CLASSIC_TOO_LONG, /* caplen over the maximum: libpcap stops reading the file here */
+} ScPcapClassicStatus;
+
+typedef struct {
+    gint64 ts_us;    /* µs since the epoch; nanoseconds are truncated toward zero */
+    guint32 stored;  /* bytes of the record in the file after its header */
+    guint32 caplen;  /* bytes handed on: @stored cut to the file's snaplen, as libpcap does */
+    guint32 wirelen; /* bytes on the wire */
+} ScPcapClassicRecord;
+
+/* Decodes the record header at @p (SC_PCAP_CLASSIC_RECORD_HEADER bytes) of file @f. */
+ScPcapClassicStatus sc_pcap_classic_record_header (const ScPcapClassicFile *f, const guint8 *p,
+                                                   ScPcapClassicRecord *out);
+
+G_END_DECLS
