@@ -321,7 +321,7 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
     core->user = user;
     core->udp_flows = g_hash_table_new_full (sc_endpoint_pair_hash, sc_endpoint_pair_equal, NULL,
                                              (GDestroyNotify)sc_conn_unref);
-    core->txns = g_hash_table_new_full (sc_str_hash, g_str_equal, NULL, sc_txn_free);
+    core->txns = g_hash_table_new_full (sc_txn_key_hash, sc_txn_key_equal, NULL, sc_txn_free);
     core->route_uris = g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, NULL);
     core->invite_2xx = g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, NULL);
     core->attempts = g_hash_table_new_full (sc_endpoint_hash, sc_endpoint_key_equal, g_free,
@@ -649,7 +649,8 @@ note_invite_2xx (ScCore *core, const ScSipMsg *msg)
 static void
 on_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn, gboolean from_a)
 {
-    if (msg->via_count == 0 || !sc_txn_key (msg, &msg->vias[0], msg->method, core->key)) {
+    ScTxnKey key;
+    if (msg->via_count == 0 || !sc_txn_key (msg, &msg->vias[0], msg->method, core->key, &key)) {
         /* Unmatchable (no valid Via): only the message-level rules. */
         sc_rules_via_request (core, msg, ev, conn, NULL);
         sc_rules_prac_message (core, msg, ev, conn, NULL);
@@ -657,13 +658,13 @@ on_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *con
         sc_outbound_request (core, msg, ev, conn, from_a, NULL, TRUE);
         return;
     }
-    ScTxn *txn = sc_txn_lookup (core, core->key->str);
+    ScTxn *txn = sc_txn_lookup (core, &key);
     if (txn) {
         sc_txn_add_copy (core, txn, ev,
                          conn); /* retransmission (or another capture point's copy) */
         return;
     }
-    txn = sc_txn_insert (core, core->key->str, msg, ev, conn);
+    txn = sc_txn_insert (core, &key, msg, ev, conn);
     if (!sc_sv_eq_ci (msg->method, "ACK"))
         conn->transactions_from[from_a ? 0 : 1]++;
     sc_rules_via_request (core, msg, ev, conn, txn);
@@ -677,8 +678,8 @@ on_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *con
 
     /* A proxy's forwarded copy: its second Via is the first hop's, as the proxy stamped it. */
     if (msg->via_count >= 2 && msg->vias[1].valid &&
-        sc_txn_key (msg, &msg->vias[1], msg->method, core->key)) {
-        ScTxn *upstream = sc_txn_lookup (core, core->key->str);
+        sc_txn_key (msg, &msg->vias[1], msg->method, core->key, &key)) {
+        ScTxn *upstream = sc_txn_lookup (core, &key);
         if (upstream && upstream != txn)
             sc_rules_via_server_view (core, upstream, &msg->vias[1], ev, conn);
     }
@@ -690,9 +691,10 @@ on_response (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *co
 {
     sc_rules_prac_message (core, msg, ev, conn, NULL);
     ScTxn *txn = NULL;
+    ScTxnKey key;
     if (msg->via_count > 0 && msg->has_cseq &&
-        sc_txn_key (msg, &msg->vias[0], msg->cseq_method, core->key))
-        txn = sc_txn_lookup (core, core->key->str);
+        sc_txn_key (msg, &msg->vias[0], msg->cseq_method, core->key, &key))
+        txn = sc_txn_lookup (core, &key);
     if (!txn) {
         sc_outbound_response (core, msg, ev, conn, from_a, NULL);
         return; /* request not captured: nothing else is evaluable */

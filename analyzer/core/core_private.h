@@ -209,9 +209,17 @@ typedef struct {
     ScEndpoint maddr_ip;
 } ScTxnVia;
 
+/* A transaction's key in the table: the text sc_txn_key() writes, its length and its hash,
+ * computed once when the text is written (a key is looked up, inserted and removed). */
 typedef struct {
-    char *key; /* the hash key (sc_txn_key()), stored after the struct in the same block, and
-                * after it the top Via's host (via.host): one allocation a transaction */
+    const char *str; /* @len bytes, NUL after them */
+    gsize len;
+    guint hash; /* sc_mem_hash (str, len) */
+} ScTxnKey;
+
+typedef struct {
+    ScTxnKey key; /* the table's key; its text is stored after the struct in the same block,
+                   * and after it the top Via's host (via.host): one allocation a transaction */
     ScTxnCopy copies[SC_TXN_MAX_COPIES];
     guint n_copies;
     guint32 frame; /* first transmission */
@@ -337,13 +345,19 @@ gboolean sc_core_attempt_from (ScCore *core, const ScEndpoint *dst, const ScEndp
  * response; an ACK is keyed as "ACK" (its own retransmissions) and looked up with "INVITE" to
  * find the transaction a non-2xx ACK belongs to. Returns FALSE when the message cannot be
  * matched (no valid top Via). */
-gboolean sc_txn_key (const ScSipMsg *msg, const ScVia *via, ScStrView method, GString *out);
+/* Writes the key of the transaction @msg belongs to, by @via and @method, into @text (scratch,
+ * reused) and @key (which points into @text). FALSE when the message cannot be matched. */
+gboolean sc_txn_key (const ScSipMsg *msg, const ScVia *via, ScStrView method, GString *text,
+                     ScTxnKey *key);
 
 /* Writes "Call-ID|CSeq number" of @msg into @out: an INVITE and the ACK of its 2xx share it. */
 void sc_call_cseq_key (const ScSipMsg *msg, GString *out);
 
-ScTxn *sc_txn_lookup (ScCore *core, const char *key);
-ScTxn *sc_txn_insert (ScCore *core, const char *key, const ScSipMsg *msg, const ScMsgEvent *ev,
+ScTxn *sc_txn_lookup (ScCore *core, const ScTxnKey *key);
+/* The table's hash and equality over ScTxnKey. */
+guint sc_txn_key_hash (gconstpointer key);
+gboolean sc_txn_key_equal (gconstpointer a, gconstpointer b);
+ScTxn *sc_txn_insert (ScCore *core, const ScTxnKey *key, const ScSipMsg *msg, const ScMsgEvent *ev,
                       ScConn *conn);
 /* Adds the addressing of a retransmission when it differs from the copies known. */
 void sc_txn_add_copy (ScCore *core, ScTxn *txn, const ScMsgEvent *ev, ScConn *conn);

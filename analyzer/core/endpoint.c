@@ -186,8 +186,13 @@ sc_endpoint_hash (gconstpointer p)
 guint
 sc_str_hash (gconstpointer key)
 {
-    const char *s = key;
-    gsize len = strlen (s);
+    return sc_mem_hash (key, strlen (key));
+}
+
+guint
+sc_mem_hash (const void *p, gsize len)
+{
+    const char *s = p;
     guint64 h = 0x9E3779B97F4A7C15u ^ len;
     gsize i = 0;
     for (; i + 8 <= len; i += 8) {

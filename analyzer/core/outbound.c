@@ -201,9 +201,10 @@ sc_outbound_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, Sc
 
     /* An edge proxy's forwarded copy: its Path value with ob names the UA's flow (§5.1); the
      * second Via leads back to the UA's REGISTER. */
+    ScTxnKey key;
     if (msg->via_count >= 2 && msg->vias[1].valid &&
-        sc_txn_key (msg, &msg->vias[1], msg->method, core->key)) {
-        ScTxn *upstream = sc_txn_lookup (core, core->key->str);
+        sc_txn_key (msg, &msg->vias[1], msg->method, core->key, &key)) {
+        ScTxn *upstream = sc_txn_lookup (core, &key);
         for (guint i = 0; upstream && upstream->reg && i < msg->path_count; i++) {
             if (msg->path[i].ob && !upstream->reg->token) {
                 upstream->reg->token = sc_sv_dup (msg->path[i].uri);

@@ -75,6 +75,8 @@ guint sc_endpoint_hash (gconstpointer ep);
 /* A GHashFunc for NUL-terminated keys (transaction and destination keys), eight bytes at a time:
  * g_str_hash's byte loop was a tenth of the audit's time on long keys. */
 guint sc_str_hash (gconstpointer key);
+/* The same hash over @len bytes at @p (which need not end in NUL). */
+guint sc_mem_hash (const void *p, gsize len);
 gboolean sc_endpoint_key_equal (gconstpointer a, gconstpointer b);
 
 /* Two endpoints in a fixed order, so both directions of a UDP flow or TCP connection give the

@@ -29,7 +29,7 @@ put_sv (char *p, ScStrView v)
 }
 
 gboolean
-sc_txn_key (const ScSipMsg *msg, const ScVia *via, ScStrView method, GString *out)
+sc_txn_key (const ScSipMsg *msg, const ScVia *via, ScStrView method, GString *out, ScTxnKey *key)
 {
     g_string_truncate (out, 0);
     if (!via->valid)
@@ -66,6 +66,9 @@ sc_txn_key (const ScSipMsg *msg, const ScVia *via, ScStrView method, GString *ou
     for (gsize i = 0; i < method.len; i++)
         *p++ = sc_ascii_upper (method.p[i]);
     g_string_truncate (out, (gsize)(p - out->str));
+    key->str = out->str;
+    key->len = out->len;
+    key->hash = sc_mem_hash (out->str, out->len);
     return TRUE;
 }
 
@@ -79,8 +82,21 @@ sc_call_cseq_key (const ScSipMsg *msg, GString *out)
     sc_string_append_uint (out, msg->cseq_number);
 }
 
+guint
+sc_txn_key_hash (gconstpointer key)
+{
+    return ((const ScTxnKey *)key)->hash;
+}
+
+gboolean
+sc_txn_key_equal (gconstpointer a, gconstpointer b)
+{
+    const ScTxnKey *x = a, *y = b;
+    return x->hash == y->hash && x->len == y->len && memcmp (x->str, y->str, x->len) == 0;
+}
+
 ScTxn *
-sc_txn_lookup (ScCore *core, const char *key)
+sc_txn_lookup (ScCore *core, const ScTxnKey *key)
 {
     return g_hash_table_lookup (core->txns, key);
 }
@@ -151,7 +167,7 @@ sc_txn_sweep (ScCore *core)
     for (guint q = 0; q < G_N_ELEMENTS (core->txn_expiry); q++) {
         GList *head;
         while ((head = core->txn_expiry[q].head) && expired (core, head->data))
-            g_hash_table_remove (core->txns, ((ScTxn *)head->data)->key);
+            g_hash_table_remove (core->txns, &((ScTxn *)head->data)->key);
     }
 }
 
@@ -172,23 +188,25 @@ make_room (ScCore *core)
 }
 
 ScTxn *
-sc_txn_insert (ScCore *core, const char *key, const ScSipMsg *msg, const ScMsgEvent *ev,
+sc_txn_insert (ScCore *core, const ScTxnKey *key, const ScSipMsg *msg, const ScMsgEvent *ev,
                ScConn *conn)
 {
     make_room (core);
-    gsize key_len = strlen (key);
+    gsize key_len = key->len;
     const ScVia *top = msg->via_count > 0 ? &msg->vias[0] : NULL;
     gsize host_room = top && top->host.p ? top->host.len + 1 : 0;
     /* One block: the struct, then the key, then the top Via's host. */
     ScTxn *txn = g_malloc0 (sizeof *txn + key_len + 1 + host_room);
-    txn->key = memcpy ((char *)(txn + 1), key, key_len + 1);
+    char *text = memcpy ((char *)(txn + 1), key->str, key_len);
+    text[key_len] = '\0';
+    txn->key = (ScTxnKey){.str = text, .len = key_len, .hash = key->hash};
     txn->frame = ev->frame;
     txn->ts_us = txn->last_ts_us = ev->ts_us;
     txn->is_invite = sc_sv_eq_ci (msg->method, "INVITE");
     if (top)
-        copy_via (&txn->via, top, txn->key + key_len + 1);
+        copy_via (&txn->via, top, text + key_len + 1);
     sc_txn_add_copy (core, txn, ev, conn);
-    g_hash_table_insert (core->txns, txn->key, txn);
+    g_hash_table_insert (core->txns, &txn->key, txn);
     return txn;
 }
 
