@@ -109,7 +109,7 @@ audit_capture (char **paths, guint n_paths, const ScConfig *cfg, const ScTlsKeyl
                ScFileReport *f, ScProgress *progress)
 {
     ScSink sink;
-    sc_report_sink (&sink);
+    sc_report_sink (&sink, f);
     ScCore *core = sc_core_new (cfg, &sink, f);
     ScDecoder *dec = sc_decoder_new (core);
     sc_decoder_set_keylog (dec, keylog);

@@ -712,7 +712,7 @@ on_response (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *co
     sc_rules_via_server_view (core, txn, &msg->vias[0], ev, conn);
     sc_rules_sym_response (core, txn, msg, ev, conn, expected);
     sc_outbound_response (core, msg, ev, conn, from_a, txn);
-    if (expected->len)
+    if (expected && expected->len)
         facts->expected_dest = expected->str;
 }
 
@@ -772,8 +772,9 @@ sc_core_sip_message_parsed (ScCore *core, const ScMsgEvent *ev, const char *byte
     g_string_truncate (core->expected, 0);
     if (msg->is_request)
         on_request (core, msg, ev, conn, from_a);
-    else
-        on_response (core, msg, ev, conn, from_a, &facts, core->expected);
+    else /* the expected destination is only for the facts, when someone reads them */
+        on_response (core, msg, ev, conn, from_a, &facts,
+                     core->sink.message ? core->expected : NULL);
     if (core->sink.message) {
         sc_flow_view (core, conn, &facts.flow); /* after the rules: a 2xx REGISTER binds */
         core->sink.message (&facts, core->user);

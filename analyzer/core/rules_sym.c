@@ -27,6 +27,19 @@ report (ScCore *core, ScTxn *txn, ScRuleId rule, const ScSipMsg *msg, const ScMs
                     text);
 }
 
+/* Where the response should have gone, for the message's facts; @expected is NULL when
+ * nobody reads facts (the audit), and then nothing is formatted. */
+static void
+expect_endpoint (GString *expected, const ScEndpoint *ep, const char *note)
+{
+    if (!expected)
+        return;
+    char text[SC_ENDPOINT_STRLEN];
+    g_string_assign (expected, sc_endpoint_format (ep, text));
+    if (note)
+        g_string_append (expected, note);
+}
+
 static void
 sym_udp (ScCore *core, ScTxn *txn, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn,
          GString *expected)
@@ -46,10 +59,11 @@ sym_udp (ScCore *core, ScTxn *txn, const ScSipMsg *msg, const ScMsgEvent *ev, Sc
             return; /* a name: DNS needed */
         ScEndpoint exp = rv->maddr_ip;
         exp.port = sent_by_port (rv);
-        g_string_assign (expected, sc_endpoint_format (&exp, want));
+        expect_endpoint (expected, &exp, NULL);
         if (!sc_endpoint_equal (&ev->dst, &exp)) {
             text = g_strdup_printf ("sent to %s, the request's Via maddr asks for %s",
-                                    sc_endpoint_format (&ev->dst, got), want);
+                                    sc_endpoint_format (&ev->dst, got),
+                                    sc_endpoint_format (&exp, want));
             report (core, txn, SC_RULE_SYM_003, msg, ev, conn, 0, 0, text);
         }
         return;
@@ -81,15 +95,15 @@ sym_udp (ScCore *core, ScTxn *txn, const ScSipMsg *msg, const ScMsgEvent *ev, Sc
             to_ok |= sc_endpoint_equal (&ev->dst, &txn->copies[i].src);
             from_ok |= sc_endpoint_equal (&ev->src, &txn->copies[i].dst);
         }
-        g_string_assign (expected, sc_endpoint_format (&txn->copies[0].src, want));
-        g_string_append (expected, " (rport)");
+        expect_endpoint (expected, &txn->copies[0].src, " (rport)");
         /* RFC 3261 §18.2.2 → RFC 3263 §5: resent elsewhere after an ICMP unreachable. */
         if (!to_ok && sc_core_fallback_allowed (core, SC_TRANSPORT_UDP, &txn->copies[0].src,
                                                 txn->frame, ev->frame, ev->ts_us))
             to_ok = TRUE;
         if (!to_ok) {
             text = g_strdup_printf ("sent to %s, request came from %s",
-                                    sc_endpoint_format (&ev->dst, got), want);
+                                    sc_endpoint_format (&ev->dst, got),
+                                    sc_endpoint_format (&txn->copies[0].src, want));
             report (core, txn, SC_RULE_SYM_001, msg, ev, conn, 0, 0, text);
             g_clear_pointer (&text, g_free);
         }
@@ -113,14 +127,14 @@ sym_udp (ScCore *core, ScTxn *txn, const ScSipMsg *msg, const ScMsgEvent *ev, Sc
     }
     ScEndpoint exp = txn->copies[0].src;
     exp.port = sent_by_port (rv);
-    g_string_assign (expected, sc_endpoint_format (&exp, want));
+    expect_endpoint (expected, &exp, NULL);
     /* To the source port: forced (judged above) or an rport asked for and used without saying
      * so (VIA-001 judges the Via): either way not SYM-003. */
     if (ok || to_source ||
         sc_core_fallback_allowed (core, SC_TRANSPORT_UDP, &exp, txn->frame, ev->frame, ev->ts_us))
         return;
     text = g_strdup_printf ("sent to %s, expected %s (source address, sent-by port)",
-                            sc_endpoint_format (&ev->dst, got), want);
+                            sc_endpoint_format (&ev->dst, got), sc_endpoint_format (&exp, want));
     report (core, txn, SC_RULE_SYM_003, msg, ev, conn, 0, 0, text);
 }
 
@@ -128,6 +142,8 @@ sym_udp (ScCore *core, ScTxn *txn, const ScSipMsg *msg, const ScMsgEvent *ev, Sc
 static void
 expect_connection (GString *expected, guint id)
 {
+    if (!expected)
+        return;
     g_string_assign (expected, "connection ");
     sc_string_append_uint (expected, id);
 }
@@ -150,7 +166,7 @@ sym_stream (ScCore *core, ScTxn *txn, const ScSipMsg *msg, const ScMsgEvent *ev,
     if (req_conn && req_conn->closed && req_conn->close_frame < ev->frame) {
         ScEndpoint exp = txn->copies[0].src;
         exp.port = sent_by_port (rv);
-        g_string_assign (expected, sc_endpoint_format (&exp, want));
+        expect_endpoint (expected, &exp, NULL);
         /* Allowed to fall back after a captured failed attempt to that address (RFC 3263 §5). */
         if (!sc_endpoint_equal (&ev->dst, &exp) &&
             !sc_core_fallback_allowed (core, req_conn->transport, &exp, req_conn->close_frame,
@@ -158,7 +174,7 @@ sym_stream (ScCore *core, ScTxn *txn, const ScSipMsg *msg, const ScMsgEvent *ev,
             text = g_strdup_printf ("sent to %s after connection %u closed (frame %u); "
                                     "expected a connection to %s",
                                     sc_endpoint_format (&ev->dst, got), req_conn->id,
-                                    req_conn->close_frame, want);
+                                    req_conn->close_frame, sc_endpoint_format (&exp, want));
             report (core, txn, SC_RULE_SYM_005, msg, ev, conn, 1, req_conn->close_frame, text);
         }
         return;

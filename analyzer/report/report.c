@@ -207,13 +207,15 @@ on_keepalive (const ScKeepaliveFacts *k, gpointer user)
 }
 
 void
-sc_report_sink (ScSink *sink)
+sc_report_sink (ScSink *sink, const ScFileReport *f)
 {
     memset (sink, 0, sizeof *sink);
     sink->finding = on_finding;
     sink->connection = on_connection;
-    sink->message = on_message;
-    sink->keepalive = on_keepalive;
+    if (f->events) {
+        sink->message = on_message;
+        sink->keepalive = on_keepalive;
+    }
 }
 
 static gint

@@ -113,8 +113,10 @@ ScFileReport *sc_report_add_file (ScReport *report, const char *path);
 /* Adds the count @name (static string) = @value to @f. */
 void sc_report_add_count (ScFileReport *f, const char *name, guint64 value);
 
-/* Sink callbacks that append to an ScFileReport (pass it as the sink's user data). */
-void sc_report_sink (ScSink *sink);
+/* Sink callbacks that append to @f (pass it as the sink's user data). The per-message and
+ * keep-alive callbacks are set only when @f keeps events: the core then builds no facts that
+ * nobody would read, for every message of the capture. */
+void sc_report_sink (ScSink *sink, const ScFileReport *f);
 
 /* Orders findings by first frame then rule, connections by id. */
 void sc_report_sort (ScReport *report);

@@ -22,11 +22,12 @@ fuzz_audit_begin (FuzzAudit *a)
     ScConfig cfg;
     sc_config_init (&cfg);
     cfg.excerpts = TRUE;
-    ScSink sink;
-    sc_report_sink (&sink);
     a->report = sc_report_new ();
     a->report->keep_events = TRUE;
-    a->core = sc_core_new (&cfg, &sink, sc_report_add_file (a->report, "fuzz"));
+    ScFileReport *f = sc_report_add_file (a->report, "fuzz");
+    ScSink sink;
+    sc_report_sink (&sink, f);
+    a->core = sc_core_new (&cfg, &sink, f);
 }
 
 /* Settles the core at @ts_us; with @render, renders every report format too (the whole front
