@@ -342,6 +342,7 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
     core->scratch = g_string_sized_new (256);
     core->key = g_string_sized_new (128);
     core->call_cseq_key = g_string_sized_new (128);
+    core->uri_key = g_string_sized_new (128);
     core->excerpt = g_string_sized_new (512);
     core->expected = g_string_sized_new (64);
     return core;
@@ -369,6 +370,7 @@ sc_core_free (ScCore *core)
     g_string_free (core->scratch, TRUE);
     g_string_free (core->key, TRUE);
     g_string_free (core->call_cseq_key, TRUE);
+    g_string_free (core->uri_key, TRUE);
     g_string_free (core->excerpt, TRUE);
     g_string_free (core->expected, TRUE);
     g_free (core);

@@ -274,6 +274,7 @@ struct ScCore {
     GString *scratch;       /* message text being built for a finding */
     GString *key;           /* transaction key being built */
     GString *call_cseq_key; /* sc_call_cseq_key () being built */
+    GString *uri_key;       /* sc_flow_uri_key_in () being built */
     GString *expected;      /* expected destination of the response being judged */
     guint64 txn_evicted;
     GHashTable *bindings;       /* "aor|instance|reg-id" → ScConn* (ref) holding that binding */
@@ -403,6 +404,8 @@ void sc_flow_rules_bound (ScCore *core, ScConn *conn, const char *contact_key);
 void sc_flow_rules_ua_register (ScCore *core, const ScSipMsg *msg, ScConn *conn, int ua_side);
 /* "user@host:port" of @uri with the default port of its scheme (owned). */
 char *sc_flow_uri_key (const ScSipUri *uri);
+/* The same key written into @scratch (reused), for a lookup. Returns: (transfer none): its text. */
+const char *sc_flow_uri_key_in (const ScSipUri *uri, GString *scratch);
 
 /* Fills @view with @conn's state now (outbound.c). */
 void sc_flow_view (const ScCore *core, const ScConn *conn, ScFlowView *view);

@@ -7,13 +7,19 @@
 
 #define SC_FLOW_INDEX_MAX 100000 /* entries per index; beyond, it is cleared (misses only) */
 
-char *
-sc_flow_uri_key (const ScSipUri *uri)
+/* "user@host:port", the host in lower case, into @out (room for uri_key_room() bytes); returns
+ * the text's length. Built for every out-of-dialog request, so no printf. */
+static gsize
+uri_key_room (const ScSipUri *uri)
 {
-    /* "user@host:port", the host in lower case: built for every request, so no printf. */
+    return (uri->user.p ? uri->user.len : 0) + 1 + uri->host.len + 1 + 5 + 1;
+}
+
+static gsize
+write_uri_key (const ScSipUri *uri, char *out)
+{
     guint16 port = uri->port ? uri->port : (uri->sips ? 5061 : 5060);
     gsize user = uri->user.p ? uri->user.len : 0;
-    char *out = g_malloc (user + 1 + uri->host.len + 1 + 5 + 1);
     char *p = out;
     memcpy (p, uri->user.p ? uri->user.p : "", user);
     p += user;
@@ -21,8 +27,25 @@ sc_flow_uri_key (const ScSipUri *uri)
     for (gsize i = 0; i < uri->host.len; i++)
         *p++ = sc_ascii_lower (uri->host.p[i]);
     *p++ = ':';
-    *sc_put_uint (p, port) = '\0';
+    p = sc_put_uint (p, port);
+    *p = '\0';
+    return (gsize)(p - out);
+}
+
+char *
+sc_flow_uri_key (const ScSipUri *uri)
+{
+    char *out = g_malloc (uri_key_room (uri));
+    write_uri_key (uri, out);
     return out;
+}
+
+const char *
+sc_flow_uri_key_in (const ScSipUri *uri, GString *scratch)
+{
+    g_string_set_size (scratch, uri_key_room (uri));
+    g_string_truncate (scratch, write_uri_key (uri, scratch->str));
+    return scratch->str;
 }
 
 static void
@@ -83,7 +106,7 @@ check_flow_used (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn
     ScStrView gr;
     if (sc_sip_param_find (ruri.uri, "gr", &gr))
         return; /* a GRUU targets the instance, not one Contact (RFC 5627) */
-    g_autofree char *key = sc_flow_uri_key (&ruri);
+    const char *key = sc_flow_uri_key_in (&ruri, core->uri_key);
     ScConn *flow_conn = g_hash_table_lookup (core->contacts, key);
     if (!flow_conn || flow_conn == conn || !flow_conn->flow)
         return;
