@@ -60,9 +60,11 @@ find_start_line (const char *p, gsize len, gsize from)
 }
 
 /* Frames the @total bytes at @base; returns how many it used (the rest waits for more bytes).
- * Messages are handed to the sink in place: nothing is copied or moved here. */
+ * Messages are handed to the sink in place: nothing is copied or moved here. @in_place: @base is
+ * a segment as it came, not the buffer of a message arriving in pieces. */
 static gsize
-frame_bytes (ScFramer *f, const char *base, gsize total, const ScFramerSink *sink, gpointer user)
+frame_bytes (ScFramer *f, const char *base, gsize total, gboolean in_place,
+             const ScFramerSink *sink, gpointer user)
 {
     gsize pos = 0;
     for (;;) {
@@ -127,7 +129,22 @@ frame_bytes (ScFramer *f, const char *base, gsize total, const ScFramerSink *sin
             continue;
         }
 
-        gsize hend = sc_sip_headers_end (p, MIN (len, (gsize)SC_FRAMER_MAX_HEADERS));
+        /* Where the headers end and what they say, in one pass over them: a segment's messages
+         * are parsed as they lie, and the parse finds the empty line. A message arriving in
+         * pieces is buffered and looked at again at each piece: there the empty line is looked
+         * for first, so that a sender dribbling its headers costs a scan a piece, not a parse. */
+        ScSipMsg parsed;
+        gsize avail = MIN (len, (gsize)SC_FRAMER_MAX_HEADERS);
+        gsize hend;
+        if (in_place) {
+            sc_sip_parse_after_start_line (p, avail, (gsize)sl, &parsed);
+            hend = parsed.headers_unterminated ? 0 : parsed.header_len;
+            parsed.body_len = 0; /* as parsed over the headers alone; set once it is framed */
+        } else {
+            hend = sc_sip_headers_end (p, avail);
+            if (hend > 0)
+                sc_sip_parse_after_start_line (p, hend, (gsize)sl, &parsed);
+        }
         if (hend == 0) {
             if (len >= SC_FRAMER_MAX_HEADERS) {
                 f->resync = TRUE; /* headers beyond any sane size: skip this message */
@@ -137,9 +154,7 @@ frame_bytes (ScFramer *f, const char *base, gsize total, const ScFramerSink *sin
             }
             return pos;
         }
-        /* The whole header is parsed once, here: the core takes this parse with the message. */
-        ScSipMsg parsed;
-        sc_sip_parse_after_start_line (p, hend, (gsize)sl, &parsed);
+        /* The core takes this parse with the message. */
         guint64 cl = parsed.has_content_length && parsed.content_length_valid
                          ? parsed.content_length
                          : 0; /* FRAME-001 for a missing one (the core judges it); no body */
@@ -190,7 +205,7 @@ sc_framer_feed (ScFramer *f, const guint8 *data, gsize len, guint32 frame, gint6
     if (buffered (f) == 0) {
         /* The usual case, whole messages per segment: framed where they lie, and only an
          * unfinished tail is kept. */
-        gsize used = frame_bytes (f, (const char *)data, len, sink, user);
+        gsize used = frame_bytes (f, (const char *)data, len, TRUE, sink, user);
         if (used < len) {
             if (!f->buf)
                 f->buf = g_byte_array_sized_new ((guint)(len - used));
@@ -199,7 +214,7 @@ sc_framer_feed (ScFramer *f, const guint8 *data, gsize len, guint32 frame, gint6
         return;
     }
     g_byte_array_append (f->buf, data, (guint)len);
-    gsize used = frame_bytes (f, (const char *)f->buf->data, f->buf->len, sink, user);
+    gsize used = frame_bytes (f, (const char *)f->buf->data, f->buf->len, FALSE, sink, user);
     if (used == f->buf->len) {
         /* Drained: give its memory back (thousands of idle connections would each keep the size
          * of their largest message otherwise), until bytes wait again. */
