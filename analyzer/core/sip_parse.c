@@ -20,7 +20,9 @@ sc_sip_start_line_len (const char *buf, gsize len)
     const char *nl = find_byte (buf, MIN (len, SC_SIP_MAX_START_LINE), '\n');
     gsize line_len = nl ? (gsize)(nl - buf) : MIN (len, SC_SIP_MAX_START_LINE);
     gsize l = line_len;
-    if (nl && l > 0 && buf[l - 1] == '\r')
+    /* Without its LF yet, a line ending in CR is cut between the two (a TCP segment may end
+     * there): the CR is not part of the line either. */
+    if (l > 0 && buf[l - 1] == '\r')
         l--;
 
     /* Status-Line: "SIP/2.0" SP 3DIGIT SP Reason-Phrase */

@@ -46,6 +46,7 @@ typedef struct {
     gsize crlf;
     gboolean cut;
     guint32 last_frame;
+    GString *parses; /* nullable: "header_len body_len status cseq" of each message */
 } Seen;
 
 static void
@@ -61,6 +62,9 @@ on_msg (gpointer u, const char *m, gsize len, const ScSipMsg *parsed, guint32 fr
         g_assert_cmpuint (parsed->header_len + parsed->body_len, ==, len);
     }
     Seen *s = u;
+    if (s->parses && parsed)
+        g_string_append_printf (s->parses, "%zu %zu %u %u|", parsed->header_len, parsed->body_len,
+                                parsed->status, parsed->cseq_number);
     s->messages++;
     s->cut |= cut;
     s->last_frame = frame;
@@ -174,6 +178,34 @@ test_framer_body_in_segments (void)
     sc_framer_clear (&f);
 }
 
+/* Two messages in two segments cut at every byte: the message parsed where it lies and the one
+ * completed from the buffer get the same parse as when the whole stream comes in one segment. */
+static void
+test_framer_cut_anywhere (void)
+{
+    static const char two[] = "SIP/2.0 200 OK\r\nCSeq: 7 INVITE\r\nContent-Length: 4\r\n\r\nv=0\n"
+                              "BYE sip:x SIP/2.0\r\nCSeq: 8 BYE\r\nContent-Length: 0\r\n\r\n";
+    gsize n = strlen (two);
+    Seen whole = {.parses = g_string_new (NULL)};
+    ScFramer f;
+    sc_framer_init (&f, FALSE);
+    sc_framer_feed (&f, (const guint8 *)two, n, 1, 0, &sink, &whole);
+    sc_framer_clear (&f);
+    /* 16 + 16 + 19 + 2 header bytes and "v=0\n"; 19 + 13 + 19 + 2 and no body. */
+    g_assert_cmpstr (whole.parses->str, ==, "53 4 200 7|53 0 0 8|");
+    for (gsize k = 1; k < n; k++) {
+        Seen s = {.parses = g_string_new (NULL)};
+        sc_framer_init (&f, FALSE);
+        sc_framer_feed (&f, (const guint8 *)two, k, 1, 0, &sink, &s);
+        sc_framer_feed (&f, (const guint8 *)two + k, n - k, 2, 0, &sink, &s);
+        sc_framer_clear (&f);
+        g_assert_cmpstr (s.parses->str, ==, whole.parses->str);
+        g_assert_cmpuint (s.junk, ==, 0); /* k = 75: cut between the CR and LF of a start line */
+        g_string_free (s.parses, TRUE);
+    }
+    g_string_free (whole.parses, TRUE);
+}
+
 static void
 test_framer_absurd_content_length (void)
 {
@@ -199,5 +231,6 @@ main (int argc, char **argv)
     g_test_add_func ("/framer/close-cuts-body", test_framer_close_cuts_body);
     g_test_add_func ("/framer/absurd-content-length", test_framer_absurd_content_length);
     g_test_add_func ("/framer/body-in-segments", test_framer_body_in_segments);
+    g_test_add_func ("/framer/cut-anywhere", test_framer_cut_anywhere);
     return g_test_run ();
 }
