@@ -414,6 +414,22 @@ def _(n):
     c.send(ua_tcp, body[20:] + request("INFO", via.replace("f3", "f3b"), cseq=2))
 
 
+@case("frame003-ok-crlf-split")
+def _(n):
+    # Two requests in two segments, cut between the CR and the LF that end the second one's
+    # request line: nothing stray (the LF starts the next segment).
+    ua_tcp = ("203.0.113.5", 50041)
+    c = Tcp(n, ua_tcp, PROXY)
+    c.handshake()
+    via = "SIP/2.0/TCP 203.0.113.5:5060;branch=z9hG4bK-f3s%d"
+    m1 = request("OPTIONS", via % 1, cseq=1)
+    m2 = request("OPTIONS", via % 2, cseq=2)
+    cut = len(m1) + m2.index(b"\r\n") + 1
+    both = m1 + m2
+    c.send(ua_tcp, both[:cut])
+    c.send(ua_tcp, both[cut:])
+
+
 # --- transport reconstruction ---------------------------------------------------------------
 
 @case("tcp-reassembly")
