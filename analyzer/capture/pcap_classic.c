@@ -22,10 +22,8 @@ read_u16 (const guint8 *p, gboolean swapped)
     return swapped ? GUINT16_SWAP_LE_BE (v) : v;
 }
 
-/* The file's LINKTYPE_* as the DLT_* libpcap reports, for the link types the decoder reads;
- * -1 for the rest (libpcap's own table then decides). Only LINKTYPE_RAW is numbered apart. */
-static int
-linktype_to_dlt (guint32 linktype)
+int
+sc_pcap_linktype_to_dlt (guint32 linktype)
 {
     switch (linktype) {
     case 0:   /* NULL */
@@ -59,7 +57,7 @@ sc_pcap_classic_file_header (const guint8 *p, ScPcapClassicFile *out)
     if (read_u16 (p + 4, swapped) != 2 || read_u16 (p + 6, swapped) != 4)
         return FALSE;
     guint32 linktype = read_u32 (p + 20, swapped);
-    int dlt = (linktype & 0xFC000000u) ? -1 : linktype_to_dlt (linktype);
+    int dlt = (linktype & 0xFC000000u) ? -1 : sc_pcap_linktype_to_dlt (linktype);
     if (dlt < 0)
         return FALSE;
     guint32 snaplen = read_u32 (p + 16, swapped);

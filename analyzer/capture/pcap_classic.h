@@ -22,6 +22,10 @@ typedef struct {
     int linktype;        /* DLT_* as pcap_datalink() reports it (LINKTYPE_RAW 101 is DLT_RAW) */
 } ScPcapClassicFile;
 
+/* A file's LINKTYPE_* as the DLT_* libpcap reports, for the link types the decoder reads;
+ * -1 for the rest (libpcap's own table then decides). Only LINKTYPE_RAW is numbered apart. */
+int sc_pcap_linktype_to_dlt (guint32 linktype);
+
 /* Decodes the file header at @p (SC_PCAP_CLASSIC_FILE_HEADER bytes). Returns TRUE when the file
  * is one this reader takes, with @out filled; FALSE when libpcap should open it (a pcapng file,
  * another variant, or not a capture: libpcap's error then names the reason). */

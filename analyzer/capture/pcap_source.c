@@ -1,10 +1,11 @@
-/* pcap_source.c — capture files packet by packet. Classic pcap files, the common case, are
- * read here from large buffers (pcap_classic.c decodes them as libpcap would); pcapng and the
- * rarer variants go through libpcap over a stdio stream. gzip files (and standard input, which
- * cannot be peeked) are inflated on the fly by zlib, which passes plain bytes through. */
+/* pcap_source.c — capture files packet by packet. Classic pcap and pcapng files are read here
+ * from large buffers (pcap_classic.c and pcap_ng.c decode them as libpcap would); the rarer
+ * variants go through libpcap over a stdio stream. gzip files (and standard input, which cannot
+ * be peeked) are inflated on the fly by zlib, which passes plain bytes through. */
 #include "pcap_source.h"
 
 #include "pcap_classic.h"
+#include "pcap_ng.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,14 +27,17 @@ struct ScPcapSource {
 
     /* What has been read from fd or gz and not yet consumed. */
     guint8 *buf;
+    gsize buf_cap; /* SC_PCAP_READ_BUFFER, more while a larger pcapng block is read */
     gsize buf_len, buf_pos;
     guint64 buf_offset; /* offset in the (uncompressed) stream of buf[0] */
     gboolean at_end;    /* the last read returned 0 */
     int read_errno;     /* nonzero once a read failed */
 
-    /* Classic pcap, read here. */
+    /* Classic pcap or pcapng, read here. */
     gboolean classic;
     ScPcapClassicFile file;
+    gboolean ng;
+    ScPcapngFile ng_file;
 
     /* Anything else: libpcap, over a stdio stream. */
     pcap_t *pcap;
@@ -69,14 +73,18 @@ fill (ScPcapSource *src, gsize need)
     gsize have = src->buf_len - src->buf_pos;
     if (have >= need || src->at_end || src->read_errno)
         return have;
-    if (src->buf_pos + need > SC_PCAP_READ_BUFFER) {
+    if (src->buf_pos + need > src->buf_cap) {
         memmove (src->buf, src->buf + src->buf_pos, have);
         src->buf_offset += src->buf_pos;
         src->buf_pos = 0;
         src->buf_len = have;
+        if (need > src->buf_cap) { /* a pcapng block of up to SC_PCAPNG_MAX_BLOCK */
+            src->buf_cap = need;
+            src->buf = g_realloc (src->buf, src->buf_cap);
+        }
     }
     while (have < need) {
-        gssize n = raw_read (src, src->buf + src->buf_len, SC_PCAP_READ_BUFFER - src->buf_len);
+        gssize n = raw_read (src, src->buf + src->buf_len, src->buf_cap - src->buf_len);
         if (n <= 0) {
             if (n < 0)
                 src->read_errno = errno ? errno : EIO;
@@ -165,7 +173,7 @@ open_with_libpcap (ScPcapSource *src, GError **error)
          * a read(2) every few packets. Our buffer is free when the file is read directly (glibc
          * ignores a size given without a buffer); the cookie stream replays it, so keeps its
          * own. setvbuf() comes before any other operation on the stream, as it must. */
-        setvbuf (src->fp, (char *)src->buf, _IOFBF, SC_PCAP_READ_BUFFER);
+        setvbuf (src->fp, (char *)src->buf, _IOFBF, src->buf_cap);
         /* A stream from fdopen() knows no offset until it seeks once: without this, every
          * ftell() is an lseek(2). */
         rewind (src->fp);
@@ -182,6 +190,29 @@ open_with_libpcap (ScPcapSource *src, GError **error)
     return TRUE;
 }
 
+/* Takes a pcapng file whose first section and interface pcap_ng.c reads. Nothing is consumed
+ * otherwise: libpcap then gets the file from its start. */
+static gboolean
+open_pcapng (ScPcapSource *src)
+{
+    gsize want = 0, have;
+    for (;;) {
+        have = fill (src, want);
+        gsize need, taken = sc_pcapng_file_open (src->buf, have, &src->ng_file, &need);
+        if (taken) {
+            src->ng = TRUE;
+            src->buf_pos = taken;
+            return TRUE;
+        }
+        /* Its first blocks are not all in yet: read on while they can be (libpcap allows a
+         * section header of 1 MiB and blocks of 16 MiB). */
+        if (need <= have || need > SC_PCAPNG_MAX_BLOCK + (gsize)(1 << 20) || src->at_end ||
+            src->read_errno)
+            return FALSE;
+        want = need;
+    }
+}
+
 ScPcapSource *
 sc_pcap_source_open_with (const char *path, gboolean libpcap_only, GError **error)
 {
@@ -189,7 +220,8 @@ sc_pcap_source_open_with (const char *path, gboolean libpcap_only, GError **erro
     ScPcapSource *src = g_new0 (ScPcapSource, 1);
     src->path = g_strdup (path);
     src->fd = -1;
-    src->buf = g_malloc (SC_PCAP_READ_BUFFER);
+    src->buf_cap = SC_PCAP_READ_BUFFER;
+    src->buf = g_malloc (src->buf_cap);
     if (!open_stream (src, error))
         goto fail;
     if (!libpcap_only && fill (src, SC_PCAP_CLASSIC_FILE_HEADER) >= SC_PCAP_CLASSIC_FILE_HEADER &&
@@ -198,6 +230,8 @@ sc_pcap_source_open_with (const char *path, gboolean libpcap_only, GError **erro
         src->buf_pos = SC_PCAP_CLASSIC_FILE_HEADER;
         return src;
     }
+    if (!libpcap_only && open_pcapng (src))
+        return src;
     if (open_with_libpcap (src, error))
         return src;
 fail:
@@ -214,7 +248,7 @@ sc_pcap_source_open (const char *path, GError **error)
 guint64
 sc_pcap_source_offset (const ScPcapSource *src)
 {
-    if (src->classic)
+    if (src->classic || src->ng)
         return src->buf_offset + src->buf_pos;
     if (!src->fp_plain)
         return src->handed;
@@ -224,8 +258,8 @@ sc_pcap_source_offset (const ScPcapSource *src)
 }
 
 static gboolean
-classic_error (ScPcapSource *src, ScPcapErrorCode code, guint64 offset, const char *what,
-               GError **error)
+record_error (ScPcapSource *src, ScPcapErrorCode code, guint64 offset, const char *what,
+              GError **error)
 {
     g_set_error (error, SC_PCAP_ERROR, code, "%s: frame %u / offset %" G_GUINT64_FORMAT ": %s",
                  src->path, src->frame + 1, offset, what);
@@ -250,7 +284,7 @@ classic_next (ScPcapSource *src, ScPacket *out, GError **error)
             g_strdup_printf ("invalid packet capture length %u, bigger than %s of %u", rec.stored,
                              over_snaplen ? "snaplen" : "maximum",
                              over_snaplen ? src->file.snaplen : SC_PCAP_CLASSIC_MAX_CAPLEN);
-        classic_error (src, SC_PCAP_ERROR_READ, offset, what, error);
+        record_error (src, SC_PCAP_ERROR_READ, offset, what, error);
         g_free (what);
         return FALSE;
     }
@@ -270,12 +304,61 @@ classic_next (ScPcapSource *src, ScPacket *out, GError **error)
 short_read:
     if (src->read_errno) {
         char *what = g_strdup_printf ("error reading dump file: %s", g_strerror (src->read_errno));
-        classic_error (src, SC_PCAP_ERROR_READ, offset, what, error);
+        record_error (src, SC_PCAP_ERROR_READ, offset, what, error);
         g_free (what);
         return FALSE;
     }
-    return classic_error (src, SC_PCAP_ERROR_TRUNCATED, offset, "record cut short (file truncated)",
-                          error);
+    return record_error (src, SC_PCAP_ERROR_TRUNCATED, offset, "record cut short (file truncated)",
+                         error);
+}
+
+/* The next packet block, past the other blocks (a call's error names where it began, as
+ * libpcap's does). */
+static gboolean
+ng_next (ScPcapSource *src, ScPacket *out, GError **error)
+{
+    guint64 offset = sc_pcap_source_offset (src);
+    for (;;) {
+        gsize have = fill (src, SC_PCAPNG_BLOCK_HEADER);
+        if (have == 0 && !src->read_errno)
+            return FALSE; /* the end, between blocks */
+        if (have < SC_PCAPNG_BLOCK_HEADER)
+            goto short_read;
+        guint32 total;
+        char *what = NULL;
+        ScPcapngPacket pkt;
+        ScPcapngStatus st = SC_PCAPNG_ERROR;
+        if (sc_pcapng_block_length (&src->ng_file, src->buf + src->buf_pos, &total, &what)) {
+            if (fill (src, total) < total)
+                goto short_read;
+            st = sc_pcapng_block (&src->ng_file, src->buf + src->buf_pos, total, &pkt, &what);
+        }
+        if (st == SC_PCAPNG_ERROR) {
+            record_error (src, SC_PCAP_ERROR_READ, offset, what, error);
+            g_free (what);
+            return FALSE;
+        }
+        src->buf_pos += total; /* the packet's bytes stay where they are until the next call */
+        if (st == SC_PCAPNG_SKIP)
+            continue;
+        src->frame++;
+        out->frame = src->frame;
+        out->ts_us = pkt.ts_us;
+        out->data = pkt.data;
+        out->caplen = pkt.caplen;
+        out->wirelen = pkt.wirelen;
+        out->linktype = src->ng_file.linktype;
+        return TRUE;
+    }
+short_read:
+    if (src->read_errno) {
+        char *what = g_strdup_printf ("error reading dump file: %s", g_strerror (src->read_errno));
+        record_error (src, SC_PCAP_ERROR_READ, offset, what, error);
+        g_free (what);
+        return FALSE;
+    }
+    return record_error (src, SC_PCAP_ERROR_TRUNCATED, offset, "record cut short (file truncated)",
+                         error);
 }
 
 #define SC_PCAP_MAX_SECS ((gint64)1 << 40)
@@ -285,6 +368,8 @@ sc_pcap_source_next (ScPcapSource *src, ScPacket *out, GError **error)
 {
     if (src->classic)
         return classic_next (src, out, error);
+    if (src->ng)
+        return ng_next (src, out, error);
     struct pcap_pkthdr *hdr;
     const u_char *data;
     guint64 before = sc_pcap_source_offset (src);
@@ -326,6 +411,7 @@ sc_pcap_source_close (ScPcapSource *src)
         gzclose (src->gz);
     if (src->fd >= 0)
         close (src->fd);
+    sc_pcapng_file_clear (&src->ng_file);
     g_free (src->buf);
     g_free (src->path);
     g_free (src);
