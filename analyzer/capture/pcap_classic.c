@@ -6,22 +6,6 @@
 #define MAGIC_MICRO 0xa1b2c3d4u
 #define MAGIC_NANO 0xa1b23c4du
 
-static guint32
-read_u32 (const guint8 *p, gboolean swapped)
-{
-    guint32 v;
-    memcpy (&v, p, sizeof v);
-    return swapped ? GUINT32_SWAP_LE_BE (v) : v;
-}
-
-static guint16
-read_u16 (const guint8 *p, gboolean swapped)
-{
-    guint16 v;
-    memcpy (&v, p, sizeof v);
-    return swapped ? GUINT16_SWAP_LE_BE (v) : v;
-}
-
 int
 sc_pcap_linktype_to_dlt (guint32 linktype)
 {
@@ -54,13 +38,13 @@ sc_pcap_classic_file_header (const guint8 *p, ScPcapClassicFile *out)
         swapped = TRUE;
     }
     /* 2.4 only: before 2.3 (and in 2.3 files, sometimes) caplen and len are interchanged. */
-    if (read_u16 (p + 4, swapped) != 2 || read_u16 (p + 6, swapped) != 4)
+    if (sc_pcap_u16 (p + 4, swapped) != 2 || sc_pcap_u16 (p + 6, swapped) != 4)
         return FALSE;
-    guint32 linktype = read_u32 (p + 20, swapped);
+    guint32 linktype = sc_pcap_u32 (p + 20, swapped);
     int dlt = (linktype & 0xFC000000u) ? -1 : sc_pcap_linktype_to_dlt (linktype);
     if (dlt < 0)
         return FALSE;
-    guint32 snaplen = read_u32 (p + 16, swapped);
+    guint32 snaplen = sc_pcap_u32 (p + 16, swapped);
     out->swapped = swapped;
     out->nanosecond = magic == MAGIC_NANO;
     /* pcap_adjust_snapshot(): zero, or too big for an int, means "the most there can be". */
@@ -76,11 +60,11 @@ sc_pcap_classic_record_header (const ScPcapClassicFile *f, const guint8 *p,
     /* Both time fields are unsigned 32-bit numbers (pcap-savefile(5), and Wireshark reads them
      * so): times after 2038 stay in order. libpcap 1.10 makes them signed in files of this
      * machine's byte order only. A fraction over one second is added as it is, as both do. */
-    gint64 secs = read_u32 (p, f->swapped);
-    gint64 frac = read_u32 (p + 4, f->swapped);
+    gint64 secs = sc_pcap_u32 (p, f->swapped);
+    gint64 frac = sc_pcap_u32 (p + 4, f->swapped);
     out->ts_us = secs * G_USEC_PER_SEC + (f->nanosecond ? frac / 1000 : frac);
-    out->stored = read_u32 (p + 8, f->swapped);
-    out->wirelen = read_u32 (p + 12, f->swapped);
+    out->stored = sc_pcap_u32 (p + 8, f->swapped);
+    out->wirelen = sc_pcap_u32 (p + 12, f->swapped);
     if (out->stored > SC_PCAP_CLASSIC_MAX_CAPLEN)
         return SC_PCAP_CLASSIC_TOO_LONG;
     /* Longer than the file's snaplen but sane: libpcap reads it all and hands on the first

@@ -7,8 +7,26 @@
 #pragma once
 
 #include <glib.h>
+#include <string.h>
 
 G_BEGIN_DECLS
+
+/* A 32- or 16-bit number of a capture file at @p (any alignment), in its byte order. */
+static inline guint32
+sc_pcap_u32 (const guint8 *p, gboolean swapped)
+{
+    guint32 v;
+    memcpy (&v, p, sizeof v);
+    return swapped ? GUINT32_SWAP_LE_BE (v) : v;
+}
+
+static inline guint16
+sc_pcap_u16 (const guint8 *p, gboolean swapped)
+{
+    guint16 v;
+    memcpy (&v, p, sizeof v);
+    return swapped ? GUINT16_SWAP_LE_BE (v) : v;
+}
 
 #define SC_PCAP_CLASSIC_FILE_HEADER 24   /* bytes */
 #define SC_PCAP_CLASSIC_RECORD_HEADER 16 /* bytes */

@@ -17,22 +17,6 @@
 #define USER_TSRESOL 1000000000u /* pcap_source.c asks libpcap for nanoseconds */
 #define SC_PCAPNG_MAX_SECS ((gint64)1 << 40)
 
-static guint32
-u32 (const guint8 *p, gboolean swapped)
-{
-    guint32 v;
-    memcpy (&v, p, sizeof v);
-    return swapped ? GUINT32_SWAP_LE_BE (v) : v;
-}
-
-static guint16
-u16 (const guint8 *p, gboolean swapped)
-{
-    guint16 v;
-    memcpy (&v, p, sizeof v);
-    return swapped ? GUINT16_SWAP_LE_BE (v) : v;
-}
-
 /* The body of a block between its header and trailer, consumed front to back. */
 typedef struct {
     const guint8 *p;
@@ -65,7 +49,7 @@ read_interface (const ScPcapngFile *f, Cursor *c, ScPcapngInterface *out, char *
         const guint8 *h = take (c, 4, error);
         if (!h)
             return FALSE;
-        guint16 code = u16 (h, f->swapped), len = u16 (h + 2, f->swapped);
+        guint16 code = sc_pcap_u16 (h, f->swapped), len = sc_pcap_u16 (h + 2, f->swapped);
         const guint8 *v = take (c, ((gsize)len + 3) / 4 * 4, error);
         if (!v)
             return FALSE;
@@ -159,7 +143,7 @@ adjust_snaplen (guint32 snaplen)
 gboolean
 sc_pcapng_block_length (const ScPcapngFile *f, const guint8 *p, guint32 *total, char **error)
 {
-    guint32 n = u32 (p + 4, f->swapped);
+    guint32 n = sc_pcap_u32 (p + 4, f->swapped);
     if (n < SC_PCAPNG_BLOCK_HEADER + 4) {
         *error = g_strdup_printf ("block in pcapng dump file has a length of %u < %u", n,
                                   SC_PCAPNG_BLOCK_HEADER + 4);
@@ -183,12 +167,12 @@ sc_pcapng_block_length (const ScPcapngFile *f, const guint8 *p, guint32 *total, 
 static gboolean
 open_block (const ScPcapngFile *f, const guint8 *p, guint32 total, Cursor *c, char **error)
 {
-    guint32 trailer = u32 (p + total - 4, f->swapped);
+    guint32 trailer = sc_pcap_u32 (p + total - 4, f->swapped);
     if (trailer != total) {
         *error = g_strdup ("block total length in header and trailer don't match");
         return FALSE;
     }
-    c->type = u32 (p, f->swapped);
+    c->type = sc_pcap_u32 (p, f->swapped);
     c->p = p + SC_PCAPNG_BLOCK_HEADER;
     c->left = total - SC_PCAPNG_BLOCK_HEADER - 4;
     return TRUE;
@@ -199,13 +183,13 @@ sc_pcapng_file_open (const guint8 *p, gsize len, ScPcapngFile *out, gsize *need)
 {
     *need = 0;
     memset (out, 0, sizeof *out);
-    if (len < 12 || u32 (p, FALSE) != BT_SHB)
+    if (len < 12 || sc_pcap_u32 (p, FALSE) != BT_SHB)
         return 0;
-    guint32 magic = u32 (p + 8, FALSE);
+    guint32 magic = sc_pcap_u32 (p + 8, FALSE);
     if (magic != BYTE_ORDER_MAGIC && GUINT32_SWAP_LE_BE (magic) != BYTE_ORDER_MAGIC)
         return 0;
     ScPcapngFile f = {.swapped = magic != BYTE_ORDER_MAGIC};
-    guint32 shb = u32 (p + 4, f.swapped);
+    guint32 shb = sc_pcap_u32 (p + 4, f.swapped);
     if (shb < SHB_MIN || shb > SHB_INSANE_MAX)
         return 0; /* libpcap refuses it, in its words */
     if (len < shb) {
@@ -214,7 +198,7 @@ sc_pcapng_file_open (const guint8 *p, gsize len, ScPcapngFile *out, gsize *need)
     }
     /* Version 1.0 only: libpcap releases differ on 1.2. The section header's trailer and
      * options are not looked at, as libpcap does not. */
-    if (u16 (p + 12, f.swapped) != 1 || u16 (p + 14, f.swapped) != 0)
+    if (sc_pcap_u16 (p + 12, f.swapped) != 1 || sc_pcap_u16 (p + 14, f.swapped) != 0)
         return 0;
     f.ifaces = g_array_new (FALSE, TRUE, sizeof (ScPcapngInterface));
     gsize at = shb;
@@ -248,8 +232,8 @@ sc_pcapng_file_open (const guint8 *p, gsize len, ScPcapngFile *out, gsize *need)
             g_free (error);
             break;
         }
-        f.linktype = sc_pcap_linktype_to_dlt (u16 (idb, f.swapped));
-        f.snaplen = adjust_snaplen (u32 (idb + 4, f.swapped));
+        f.linktype = sc_pcap_linktype_to_dlt (sc_pcap_u16 (idb, f.swapped));
+        f.snaplen = adjust_snaplen (sc_pcap_u32 (idb + 4, f.swapped));
         if (f.linktype < 0)
             break;
         *out = f;
@@ -274,14 +258,14 @@ section (ScPcapngFile *f, Cursor *c, char **error)
     const guint8 *shb = take (c, 16, error);
     if (!shb)
         return SC_PCAPNG_ERROR;
-    guint32 magic = u32 (shb, f->swapped);
+    guint32 magic = sc_pcap_u32 (shb, f->swapped);
     if (magic != BYTE_ORDER_MAGIC) {
         *error = g_strdup (GUINT32_SWAP_LE_BE (magic) == BYTE_ORDER_MAGIC
                                ? "the file has sections with different byte orders"
                                : "the file has a section with a bad byte order magic field");
         return SC_PCAPNG_ERROR;
     }
-    guint16 major = u16 (shb + 4, f->swapped);
+    guint16 major = sc_pcap_u16 (shb + 4, f->swapped);
     if (major != 1) {
         *error = g_strdup_printf ("unknown pcapng savefile major version number %u", major);
         return SC_PCAPNG_ERROR;
@@ -297,8 +281,8 @@ interface (ScPcapngFile *f, Cursor *c, char **error)
     const guint8 *idb = take (c, 8, error);
     if (!idb)
         return SC_PCAPNG_ERROR;
-    guint16 linktype = u16 (idb, f->swapped);
-    guint32 snaplen = u32 (idb + 4, f->swapped);
+    guint16 linktype = sc_pcap_u16 (idb, f->swapped);
+    guint32 snaplen = sc_pcap_u32 (idb + 4, f->swapped);
     /* libpcap compares the first interface's DLT with this one's LINKTYPE: a second
      * LINKTYPE_RAW interface is refused. Read alike. */
     if ((guint32)f->linktype != linktype) {
@@ -348,26 +332,26 @@ sc_pcapng_block (ScPcapngFile *f, const guint8 *p, guint32 total, ScPcapngPacket
     case BT_EPB:
         if (!(h = take (&c, 20, error)))
             return SC_PCAPNG_ERROR;
-        iface = u32 (h, f->swapped);
-        t = (guint64)u32 (h + 4, f->swapped) << 32 | u32 (h + 8, f->swapped);
-        out->caplen = u32 (h + 12, f->swapped);
-        out->wirelen = u32 (h + 16, f->swapped);
+        iface = sc_pcap_u32 (h, f->swapped);
+        t = (guint64)sc_pcap_u32 (h + 4, f->swapped) << 32 | sc_pcap_u32 (h + 8, f->swapped);
+        out->caplen = sc_pcap_u32 (h + 12, f->swapped);
+        out->wirelen = sc_pcap_u32 (h + 16, f->swapped);
         break;
     case BT_SPB:
         if (!(h = take (&c, 4, error)))
             return SC_PCAPNG_ERROR;
         iface = 0; /* the first interface's, with no time */
-        out->wirelen = u32 (h, f->swapped);
+        out->wirelen = sc_pcap_u32 (h, f->swapped);
         out->caplen = MIN (out->wirelen, f->snaplen);
         t = 0;
         break;
     case BT_PB:
         if (!(h = take (&c, 20, error)))
             return SC_PCAPNG_ERROR;
-        iface = u16 (h, f->swapped);
-        t = (guint64)u32 (h + 4, f->swapped) << 32 | u32 (h + 8, f->swapped);
-        out->caplen = u32 (h + 12, f->swapped);
-        out->wirelen = u32 (h + 16, f->swapped);
+        iface = sc_pcap_u16 (h, f->swapped);
+        t = (guint64)sc_pcap_u32 (h + 4, f->swapped) << 32 | sc_pcap_u32 (h + 8, f->swapped);
+        out->caplen = sc_pcap_u32 (h + 12, f->swapped);
+        out->wirelen = sc_pcap_u32 (h + 16, f->swapped);
         break;
     case BT_IDB:
         return interface (f, &c, error);

@@ -266,6 +266,20 @@ record_error (ScPcapSource *src, ScPcapErrorCode code, guint64 offset, const cha
     return FALSE;
 }
 
+/* The stream ended, or failed, inside the record or block that begins at @offset. */
+static gboolean
+short_read_error (ScPcapSource *src, guint64 offset, GError **error)
+{
+    if (src->read_errno) {
+        char *what = g_strdup_printf ("error reading dump file: %s", g_strerror (src->read_errno));
+        record_error (src, SC_PCAP_ERROR_READ, offset, what, error);
+        g_free (what);
+        return FALSE;
+    }
+    return record_error (src, SC_PCAP_ERROR_TRUNCATED, offset, "record cut short (file truncated)",
+                         error);
+}
+
 static gboolean
 classic_next (ScPcapSource *src, ScPacket *out, GError **error)
 {
@@ -302,14 +316,7 @@ classic_next (ScPcapSource *src, ScPacket *out, GError **error)
     return TRUE;
 
 short_read:
-    if (src->read_errno) {
-        char *what = g_strdup_printf ("error reading dump file: %s", g_strerror (src->read_errno));
-        record_error (src, SC_PCAP_ERROR_READ, offset, what, error);
-        g_free (what);
-        return FALSE;
-    }
-    return record_error (src, SC_PCAP_ERROR_TRUNCATED, offset, "record cut short (file truncated)",
-                         error);
+    return short_read_error (src, offset, error);
 }
 
 /* The next packet block, past the other blocks (a call's error names where it began, as
@@ -351,14 +358,7 @@ ng_next (ScPcapSource *src, ScPacket *out, GError **error)
         return TRUE;
     }
 short_read:
-    if (src->read_errno) {
-        char *what = g_strdup_printf ("error reading dump file: %s", g_strerror (src->read_errno));
-        record_error (src, SC_PCAP_ERROR_READ, offset, what, error);
-        g_free (what);
-        return FALSE;
-    }
-    return record_error (src, SC_PCAP_ERROR_TRUNCATED, offset, "record cut short (file truncated)",
-                         error);
+    return short_read_error (src, offset, error);
 }
 
 #define SC_PCAP_MAX_SECS ((gint64)1 << 40)
