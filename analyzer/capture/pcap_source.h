@@ -1,5 +1,6 @@
 /* pcap_source.h — reads pcap and pcapng files (gzip-compressed too, as Wireshark reads them, or
- * standard input) packet by packet: classic pcap itself, everything else through libpcap. */
+ * standard input) packet by packet: itself, as libpcap would, and the rarer variants through
+ * libpcap. */
 #pragma once
 
 #include <glib.h>
