@@ -1,5 +1,6 @@
 /* fuzz_pcap.c — the whole front end on a capture in memory: the input is a pcap or pcapng file
- * (gzip too), read through libpcap as the audit reads a file, decoded, audited and reported. */
+ * (gzip too), read as the audit reads a file (its own readers, libpcap for the rarer variants),
+ * decoded, audited and reported. */
 #include "decoder.h"
 #include "fuzz_common.h"
 #include "pcap_source.h"
@@ -12,7 +13,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-    /* libpcap reads files: an anonymous in-memory one, opened by its /proc name. */
+    /* The reader takes a path: an anonymous in-memory file, opened by its /proc name. */
     int fd = memfd_create ("capture", 0);
     if (fd < 0 || (size && write (fd, data, size) != (ssize_t)size)) {
         if (fd >= 0)
