@@ -47,8 +47,7 @@ sc_pcap_classic_file_header (const guint8 *p, ScPcapClassicFile *out)
     guint32 snaplen = sc_pcap_u32 (p + 16, swapped);
     out->swapped = swapped;
     out->nanosecond = magic == MAGIC_NANO;
-    /* pcap_adjust_snapshot(): zero, or too big for an int, means "the most there can be". */
-    out->snaplen = snaplen == 0 || snaplen > G_MAXINT ? SC_PCAP_CLASSIC_MAX_CAPLEN : snaplen;
+    out->snaplen = sc_pcap_adjust_snaplen (snaplen);
     out->linktype = dlt;
     return TRUE;
 }
@@ -62,7 +61,7 @@ sc_pcap_classic_record_header (const ScPcapClassicFile *f, const guint8 *p,
      * machine's byte order only. A fraction over one second is added as it is, as both do. */
     gint64 secs = sc_pcap_u32 (p, f->swapped);
     gint64 frac = sc_pcap_u32 (p + 4, f->swapped);
-    out->ts_us = secs * G_USEC_PER_SEC + (f->nanosecond ? frac / 1000 : frac);
+    out->ts_us = sc_pcap_time_us (secs, f->nanosecond ? frac : frac * 1000);
     out->stored = sc_pcap_u32 (p + 8, f->swapped);
     out->wirelen = sc_pcap_u32 (p + 12, f->swapped);
     if (out->stored > SC_PCAP_CLASSIC_MAX_CAPLEN)

@@ -33,6 +33,25 @@ sc_pcap_u16 (const guint8 *p, gboolean swapped)
 /* libpcap's MAXIMUM_SNAPLEN, its limit for every link type taken here (bytes). */
 #define SC_PCAP_CLASSIC_MAX_CAPLEN 262144u
 
+/* A file's snaplen as libpcap adjusts it (pcap_adjust_snapshot): zero, or too big for an int,
+ * means "the most there can be" (bytes). */
+static inline guint32
+sc_pcap_adjust_snaplen (guint32 snaplen)
+{
+    return snaplen == 0 || snaplen > G_MAXINT ? SC_PCAP_CLASSIC_MAX_CAPLEN : snaplen;
+}
+
+/* A packet time as every reader hands it on: µs since the epoch from seconds and nanoseconds
+ * (truncated toward zero). A pcapng interface may declare any resolution and offset, so seconds
+ * can be absurd: they are clamped to ±2^40 s (35 000 years), which keeps every sum of a time and
+ * a timeout in range. */
+static inline gint64
+sc_pcap_time_us (gint64 secs, gint64 ns)
+{
+    const gint64 most = (gint64)1 << 40;
+    return CLAMP (secs, -most, most) * G_USEC_PER_SEC + ns / 1000;
+}
+
 typedef struct {
     gboolean swapped;    /* written in the other byte order than this machine's */
     gboolean nanosecond; /* record times in ns (magic a1b23c4d), not µs */

@@ -15,7 +15,6 @@
 #define SHB_INSANE_MAX (1024u * 1024u)
 #define SHB_MIN 28u              /* header, byte-order magic, versions, section length, trailer */
 #define USER_TSRESOL 1000000000u /* pcap_source.c asks libpcap for nanoseconds */
-#define SC_PCAPNG_MAX_SECS ((gint64)1 << 40)
 
 /* The body of a block between its header and trailer, consumed front to back. */
 typedef struct {
@@ -133,13 +132,6 @@ add_interface (ScPcapngFile *f, Cursor *c, char **error)
     return TRUE;
 }
 
-/* pcap_adjust_snapshot(): zero, or too big for an int, means "the most there can be". */
-static guint32
-adjust_snaplen (guint32 snaplen)
-{
-    return snaplen == 0 || snaplen > G_MAXINT ? SC_PCAP_CLASSIC_MAX_CAPLEN : snaplen;
-}
-
 gboolean
 sc_pcapng_block_length (const ScPcapngFile *f, const guint8 *p, guint32 *total, char **error)
 {
@@ -233,7 +225,7 @@ sc_pcapng_file_open (const guint8 *p, gsize len, ScPcapngFile *out, gsize *need)
             break;
         }
         f.linktype = sc_pcap_linktype_to_dlt (sc_pcap_u16 (idb, f.swapped));
-        f.snaplen = adjust_snaplen (sc_pcap_u32 (idb + 4, f.swapped));
+        f.snaplen = sc_pcap_adjust_snaplen (sc_pcap_u32 (idb + 4, f.swapped));
         if (f.linktype < 0)
             break;
         *out = f;
@@ -291,7 +283,7 @@ interface (ScPcapngFile *f, Cursor *c, char **error)
                                   linktype);
         return SC_PCAPNG_ERROR;
     }
-    if (adjust_snaplen (snaplen) != f->snaplen) {
+    if (sc_pcap_adjust_snaplen (snaplen) != f->snaplen) {
         *error = g_strdup_printf ("an interface has a snapshot length %u different from the "
                                   "snapshot length of the first interface",
                                   snaplen);
@@ -315,8 +307,7 @@ packet_time (const ScPcapngInterface *iface, guint64 t)
         frac /= iface->tsresol / USER_TSRESOL;
     else
         frac *= USER_TSRESOL / iface->tsresol;
-    gint64 secs = CLAMP ((gint64)sec, -SC_PCAPNG_MAX_SECS, SC_PCAPNG_MAX_SECS);
-    return secs * G_USEC_PER_SEC + (gint64)(gint32)(guint32)frac / 1000;
+    return sc_pcap_time_us ((gint64)sec, (gint32)(guint32)frac); /* libpcap's (int) casts */
 }
 
 ScPcapngStatus

@@ -361,8 +361,6 @@ short_read:
     return short_read_error (src, offset, error);
 }
 
-#define SC_PCAP_MAX_SECS ((gint64)1 << 40)
-
 gboolean
 sc_pcap_source_next (ScPcapSource *src, ScPacket *out, GError **error)
 {
@@ -386,11 +384,8 @@ sc_pcap_source_next (ScPcapSource *src, ScPacket *out, GError **error)
     }
     src->frame++;
     out->frame = src->frame;
-    /* With nanosecond precision requested, tv_usec holds nanoseconds. A pcapng interface may
-     * declare any time resolution, so seconds can be absurd: they are clamped to ±2^40 s
-     * (35 000 years), which keeps every sum of a time and a timeout in range. */
-    gint64 secs = CLAMP ((gint64)hdr->ts.tv_sec, -SC_PCAP_MAX_SECS, SC_PCAP_MAX_SECS);
-    out->ts_us = secs * G_USEC_PER_SEC + (gint64)hdr->ts.tv_usec / 1000;
+    /* With nanosecond precision requested, tv_usec holds nanoseconds. */
+    out->ts_us = sc_pcap_time_us ((gint64)hdr->ts.tv_sec, (gint64)hdr->ts.tv_usec);
     out->data = data;
     out->caplen = hdr->caplen;
     out->wirelen = hdr->len;

@@ -34,6 +34,14 @@ pick (GRand *r, const guint32 *choices, guint n)
     return choices[g_rand_int_range (r, 0, (gint32)n)];
 }
 
+/* One file in three is cut at a random byte, its file header or section header included. */
+static void
+maybe_cut (GByteArray *b, GRand *r)
+{
+    if (g_rand_int_range (r, 0, 3) == 0 && b->len > 0)
+        g_byte_array_set_size (b, (guint)g_rand_int_range (r, 0, (gint32)b->len));
+}
+
 /* A random classic pcap file in the layout libpcap writes, with the oddities readers trip on. */
 static GByteArray *
 random_capture (GRand *r)
@@ -72,9 +80,7 @@ random_capture (GRand *r)
         for (guint k = 0; k < stored; k++)
             b->data[old + k] = (guint8)g_rand_int (r);
     }
-    /* One file in three is cut at a random byte, the file header included. */
-    if (g_rand_int_range (r, 0, 3) == 0 && b->len > 0)
-        g_byte_array_set_size (b, (guint)g_rand_int_range (r, 0, (gint32)b->len));
+    maybe_cut (b, r);
     return b;
 }
 
@@ -377,8 +383,7 @@ random_pcapng (GRand *r)
         }
         g_byte_array_unref (body);
     }
-    if (g_rand_int_range (r, 0, 3) == 0 && b->len > 0)
-        g_byte_array_set_size (b, (guint)g_rand_int_range (r, 0, (gint32)b->len));
+    maybe_cut (b, r);
     return b;
 }
 
