@@ -42,6 +42,14 @@ sc_plugin_notes_message (const ScFrameNotes *n, guint i)
     return i == 0 ? &n->first : wmem_array_index (n->more, i - 1);
 }
 
+/* A file-scope copy of @s, NULL for NULL (wmem_strdup () would store the text "<NULL>", which
+ * the tree would then show as a flow token or server name). */
+static char *
+stored_strdup (const char *s)
+{
+    return s ? wmem_strdup (wmem_file_scope (), s) : NULL;
+}
+
 static gboolean
 same_flow (const ScStoredFlow *s, const ScFlowView *v)
 {
@@ -61,8 +69,8 @@ store_flow (guint conn_id, const ScFlowView *v)
         return s;
     s = wmem_new0 (wmem_file_scope (), ScStoredFlow);
     s->outbound = v->outbound;
-    s->instance = wmem_strdup (wmem_file_scope (), v->instance);
-    s->token = wmem_strdup (wmem_file_scope (), v->token);
+    s->instance = stored_strdup (v->instance);
+    s->token = stored_strdup (v->token);
     s->reg_id = v->reg_id;
     s->flow_timer_s = v->flow_timer_s;
     s->keep_s = v->keep_s;
@@ -77,7 +85,7 @@ on_finding (const ScFinding *f, gpointer user)
     ScStoredFinding s = {.rule = f->rule,
                          .n_frames = f->n_frames,
                          .conn_id = f->conn_id,
-                         .message = wmem_strdup (wmem_file_scope (), f->message)};
+                         .message = stored_strdup (f->message)};
     memcpy (s.frames, f->frames, sizeof s.frames);
     ScFrameNotes *n = notes_for (f->frames[0]);
     if (!n->findings) /* most frames have none: allocate on the first */
@@ -100,8 +108,7 @@ on_message (const ScMessageFacts *m, gpointer user)
         .backward = m->backward,
         .alias = m->alias,
         .request_frame = m->request_frame,
-        .expected_dest =
-            m->expected_dest ? wmem_strdup (wmem_file_scope (), m->expected_dest) : NULL,
+        .expected_dest = stored_strdup (m->expected_dest),
         .flow = store_flow (m->conn_id, &m->flow),
     };
     ScFrameNotes *n = notes_for (m->frame);
@@ -150,7 +157,7 @@ on_keepalive (const ScKeepaliveFacts *k, gpointer user)
     s->transport = k->transport;
     s->initiator_known = k->initiator == SC_INITIATOR_A;
     s->initiator = k->a;
-    s->mapped = k->mapped ? wmem_strdup (wmem_file_scope (), k->mapped) : NULL;
+    s->mapped = stored_strdup (k->mapped);
     s->flow = store_flow (k->conn_id, &k->flow);
     notes_for (k->frame)->keepalive = s;
 }
@@ -171,7 +178,7 @@ on_connection (const ScConnFacts *c, gpointer user)
         ScStoredTls *t = wmem_new (wmem_file_scope (), ScStoredTls);
         *t = (ScStoredTls){.version = c->tls->version,
                            .offered_version = c->tls->offered_version,
-                           .server_name = wmem_strdup (wmem_file_scope (), c->tls->server_name),
+                           .server_name = stored_strdup (c->tls->server_name),
                            .resumed = c->tls->resumed,
                            .certificate_requested = c->tls->certificate_requested,
                            .client_certificate = c->tls->client_certificate,

@@ -33,6 +33,8 @@ expect "REUSE-002 filter and its SYN" "6,1 7,1" -2 -r "$samples/synthetic/reuse0
 # certificate and sent an empty one; connection 5 negotiated TLS 1.3 in 48, its certificates
 # encrypted).
 expect "TLS client certificate empty" "26 27 28 29 30 31 32 33" -2 -r "$samples/synthetic/tls-handshakes.pcap" -Y 'sipconn.tls.client_cert == "empty"' -T fields -e frame.number
+# Connection 2's ClientHello (15) has no server_name extension: the version, and no SNI field.
+expect "TLS 1.2 without SNI" "TLS 1.2," -2 -r "$samples/synthetic/tls-handshakes.pcap" -Y 'frame.number == 15' -T fields -E separator=, -e sipconn.tls.version -e sipconn.tls.server_name
 expect "TLS 1.3: certificates not evaluable, SNI" "not evaluable,not evaluable,proxy.example.com,2,2" -2 -r "$samples/synthetic/tls-handshakes.pcap" -Y 'frame.number == 48' -T fields -E separator=, -e sipconn.tls.cert_requested -e sipconn.tls.client_cert -e sipconn.tls.server_name -e sipconn.tls.opaque_a -e sipconn.tls.opaque_b
 # Real TLS with the UA's key log: Wireshark reads the SIP, the plugin judges the alias
 # (tls-alias: no CertificateRequest, REGISTER with alias in 20, INVITE back to the private
@@ -54,7 +56,9 @@ expect "SIP ports preference: STUN on 3478 becomes a keep-alive" "10,stun-reques
 # RFC 5626 outbound (outbound-tcp-ok: REGISTER 4, its 200 in 5 binds the flow with Flow-Timer
 # 120; pings and pongs 6-13 follow on it) and RFC 6223 keep (keep-ok: the 200 in 2 grants 30 s).
 expect "outbound flow fields from the binding on" "5 6 7 8 9 10 11 12 13" -2 -r "$samples/synthetic/outbound-tcp-ok.pcap" -Y 'sipconn.flow.timer == 120' -T fields -e frame.number
-expect "flow identity" "1,<urn:uuid:00000000-0000-1000-8000-000A95A0E128>,1" -2 -r "$samples/synthetic/outbound-tcp-ok.pcap" -Y 'frame.number == 5' -T fields -E separator=, -e sipconn.flow -e sipconn.flow.instance -e sipconn.flow.reg_id
+# No Path header in its REGISTER or 200: no flow token, and the field must be absent, not a text.
+expect "flow identity, no flow token" "1,<urn:uuid:00000000-0000-1000-8000-000A95A0E128>,1," -2 -r "$samples/synthetic/outbound-tcp-ok.pcap" -Y 'frame.number == 5' -T fields -E separator=, -e sipconn.flow -e sipconn.flow.instance -e sipconn.flow.reg_id -e sipconn.flow.token
+expect "no flow token on a real outbound flow either" "" -2 -r "$samples/lab/outbound-tcp.pcap" -Y 'sipconn.flow.token' -T fields -e frame.number
 expect "keep in force after it is granted" "2 3 4 5 6 7 8" -2 -r "$samples/synthetic/keep-ok.pcap" -Y 'sipconn.keep == 30' -T fields -e frame.number
 expect "KA-002 on the unanswered ping (needs the later frames: -2)" "6" -2 -r "$samples/synthetic/ka002-fire.pcap" -Y 'sipconn.rule == "KA-002"' -T fields -e frame.number
 # alias in the top Via (reuse001-fire: requests 4, 6, 8 and the responses echoing their Via).
