@@ -17,7 +17,13 @@ static ScCore *core;
 static GPtrArray *conns;
 static gboolean settled; /* the core has seen the whole capture */
 static gint64 last_ts_us;
-static GPtrArray *notes;      /* frame number → ScFrameNotes* (file scope) or NULL */
+static GPtrArray *notes; /* frame number → ScFrameNotes* (file scope) or NULL */
+/* Connection id → who opened it, for every connection a note names (dense ids, as conns). */
+typedef struct {
+    gboolean known;
+    ScEndpoint initiator;
+} StoredInitiator;
+static GArray *initiators;
 static GHashTable *tcp_conns; /* tcp.stream → ScTcpRef* */
 static wmem_map_t *last_flow; /* connection id → the ScStoredFlow stored last for it */
 
@@ -48,6 +54,28 @@ static char *
 stored_strdup (const char *s)
 {
     return s ? wmem_strdup (wmem_file_scope (), s) : NULL;
+}
+
+/* Keeps connection @conn_id's initiator (endpoint @a when @known); it never changes. */
+static void
+store_initiator (guint conn_id, gboolean known, const ScEndpoint *a)
+{
+    if (conn_id == 0)
+        return;
+    if (conn_id >= initiators->len)
+        g_array_set_size (initiators, MAX (conn_id + 1, initiators->len * 2));
+    StoredInitiator *s = &g_array_index (initiators, StoredInitiator, conn_id);
+    s->known = known;
+    s->initiator = *a;
+}
+
+const ScEndpoint *
+sc_plugin_conn_initiator (guint conn_id)
+{
+    if (!initiators || conn_id == 0 || conn_id >= initiators->len)
+        return NULL;
+    const StoredInitiator *s = &g_array_index (initiators, StoredInitiator, conn_id);
+    return s->known ? &s->initiator : NULL;
 }
 
 static gboolean
@@ -99,18 +127,16 @@ on_message (const ScMessageFacts *m, gpointer user)
     (void)user;
     ScStoredMessage s = {
         .conn_id = m->conn_id,
-        .transport = m->transport,
-        .initiator_known = m->initiator == SC_INITIATOR_A,
-        .initiator = m->initiator_ep,
-        .dst = m->dst,
-        .is_request = m->is_request,
-        .direction_known = m->direction_known,
-        .backward = m->backward,
-        .alias = m->alias,
+        .transport = (guint8)m->transport,
+        .is_request = m->is_request != 0,
+        .direction_known = m->direction_known != 0,
+        .backward = m->backward != 0,
+        .alias = m->alias != 0,
         .request_frame = m->request_frame,
         .expected_dest = stored_strdup (m->expected_dest),
         .flow = store_flow (m->conn_id, &m->flow),
     };
+    store_initiator (m->conn_id, m->initiator == SC_INITIATOR_A, &m->initiator_ep);
     ScFrameNotes *n = notes_for (m->frame);
     if (n->n_messages == 0) {
         n->first = s;
@@ -125,10 +151,10 @@ on_message (const ScMessageFacts *m, gpointer user)
 /* Appends to @top "response to frame 12 sent to 203.0.113.5:5060, expected
  * 203.0.113.5:40001 (rport)": one formatting, straight into the item's label. */
 static void
-append_message_summary (proto_item *top, const ScStoredMessage *m)
+append_message_summary (proto_item *top, const ScStoredMessage *m, const ScEndpoint *dst)
 {
     char to[SC_ENDPOINT_STRLEN];
-    sc_endpoint_format (&m->dst, to);
+    sc_endpoint_format (dst, to);
     const char *dir = !m->direction_known ? "" : m->backward ? ", backward" : ", forward";
     if (m->is_request)
         proto_item_append_text (top, ": request sent to %s on %s %u%s", to,
@@ -154,9 +180,8 @@ on_keepalive (const ScKeepaliveFacts *k, gpointer user)
     s->ping_frame = k->ping_frame;
     s->counted = k->counted;
     s->retransmission = k->retransmission;
-    s->transport = k->transport;
-    s->initiator_known = k->initiator == SC_INITIATOR_A;
-    s->initiator = k->a;
+    s->transport = (guint8)k->transport;
+    store_initiator (k->conn_id, k->initiator == SC_INITIATOR_A, &k->a);
     s->mapped = stored_strdup (k->mapped);
     s->flow = store_flow (k->conn_id, &k->flow);
     notes_for (k->frame)->keepalive = s;
@@ -225,6 +250,7 @@ sc_plugin_state_init (void)
     ScSink sink = {on_finding, on_connection, on_message, on_keepalive};
     core = sc_core_new (&cfg, &sink, NULL);
     notes = g_ptr_array_new ();
+    initiators = g_array_new (FALSE, TRUE, sizeof (StoredInitiator));
     conns = g_ptr_array_new ();
     last_flow = wmem_map_new (wmem_file_scope (), g_direct_hash, g_direct_equal);
     settled = FALSE;
@@ -244,6 +270,9 @@ sc_plugin_state_cleanup (void)
     if (notes)
         g_ptr_array_free (notes, TRUE); /* the notes themselves are file scope: freed by epan */
     notes = NULL;
+    if (initiators)
+        g_array_free (initiators, TRUE);
+    initiators = NULL;
     if (conns)
         g_ptr_array_free (conns, TRUE); /* the facts themselves are file scope */
     conns = NULL;
@@ -277,11 +306,10 @@ sc_plugin_note_tls (guint32 frame, const ScTcpRef *ref)
 {
     guint id = sc_core_conn_id (ref->conn);
     ScFrameNotes *n = id ? notes_for (frame) : NULL;
-    if (!n || n->tls)
+    if (!n || n->tls_conn_id)
         return;
-    n->tls = wmem_new (wmem_file_scope (), ScStoredTlsFrame);
-    *n->tls = (ScStoredTlsFrame){
-        .conn_id = id, .initiator_known = ref->initiator_known, .initiator = ref->a};
+    n->tls_conn_id = id;
+    store_initiator (id, ref->initiator_known, &ref->a);
 }
 
 void
@@ -396,12 +424,12 @@ draw_tls_facts (proto_tree *ct, tvbuff_t *tvb, const ScStoredTls *t)
     generated_uint64 (tt, hf_sipconn_tls_opaque_b, tvb, t->opaque_records_from[1]);
 }
 
-/* sipconn.conn and its subtree: transport, initiator (NULL: unknown), then the facts known
- * once the connection ended. */
+/* sipconn.conn and its subtree: transport, initiator ("unknown" when not seen), then the facts
+ * known once the connection ended. */
 static void
-draw_conn (proto_tree *st, tvbuff_t *tvb, guint conn_id, ScTransport transport,
-           const ScEndpoint *initiator)
+draw_conn (proto_tree *st, tvbuff_t *tvb, guint conn_id, ScTransport transport)
 {
+    const ScEndpoint *initiator = sc_plugin_conn_initiator (conn_id);
     proto_item *it = proto_tree_add_uint (st, hf_sipconn_conn, tvb, 0, 0, conn_id);
     proto_item_set_generated (it);
     proto_tree *ct = proto_item_add_subtree (it, ett_sipconn_conn);
@@ -421,13 +449,15 @@ sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     const ScFrameNotes *n = sc_plugin_notes (pinfo->num);
     if (!n)
         return;
+    ScEndpoint dst;
+    gboolean dst_known = sc_plugin_endpoint (&pinfo->net_dst, pinfo->destport, &dst);
     proto_item *top = proto_tree_add_item (tree, proto_sipconn, tvb, 0, 0, ENC_NA);
     proto_tree *st = proto_item_add_subtree (top, ett_sipconn);
     for (guint i = 0; i < n->n_messages; i++) {
         const ScStoredMessage *m = sc_plugin_notes_message (n, i);
-        if (i == 0)
-            append_message_summary (top, m);
-        draw_conn (st, tvb, m->conn_id, m->transport, m->initiator_known ? &m->initiator : NULL);
+        if (i == 0 && dst_known) /* the first pass noted no message of a frame without one */
+            append_message_summary (top, m, &dst);
+        draw_conn (st, tvb, m->conn_id, m->transport);
         proto_item *it;
         if (m->direction_known) {
             it = proto_tree_add_string (st, hf_sipconn_direction, tvb, 0, 0,
@@ -449,10 +479,9 @@ sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             proto_item_set_generated (it);
         }
     }
-    if (n->tls && n->n_messages == 0) { /* a message's subtree already shows its connection */
-        proto_item_append_text (top, ": TLS on connection %u", n->tls->conn_id);
-        draw_conn (st, tvb, n->tls->conn_id, SC_TRANSPORT_TLS,
-                   n->tls->initiator_known ? &n->tls->initiator : NULL);
+    if (n->tls_conn_id && n->n_messages == 0) { /* a message's subtree shows its connection */
+        proto_item_append_text (top, ": TLS on connection %u", n->tls_conn_id);
+        draw_conn (st, tvb, n->tls_conn_id, SC_TRANSPORT_TLS);
     }
     if (n->keepalive) {
         const ScStoredKeepalive *k = n->keepalive;

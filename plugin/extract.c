@@ -16,8 +16,8 @@
 #define TH_RST 0x04
 #define TH_ACK 0x10
 
-static gboolean
-endpoint_from_address (const address *addr, guint32 port, ScEndpoint *out)
+gboolean
+sc_plugin_endpoint (const address *addr, guint32 port, ScEndpoint *out)
 {
     memset (out, 0, sizeof *out);
     if (addr->type == AT_IPv4 && addr->len == 4) {
@@ -175,8 +175,8 @@ sc_plugin_feed (packet_info *pinfo, proto_tree *tree)
         return;
 
     ScEndpoint src, dst;
-    if (!endpoint_from_address (&pinfo->net_src, pinfo->srcport, &src) ||
-        !endpoint_from_address (&pinfo->net_dst, pinfo->destport, &dst))
+    if (!sc_plugin_endpoint (&pinfo->net_src, pinfo->srcport, &src) ||
+        !sc_plugin_endpoint (&pinfo->net_dst, pinfo->destport, &dst))
         return;
 
     ScTcpRef *ref = NULL;

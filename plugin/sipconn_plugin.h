@@ -63,13 +63,6 @@ typedef struct {
     const ScStoredTls *tls; /* nullable */
 } ScStoredConn;
 
-/* A frame that carried TLS records of a SIP connection. */
-typedef struct {
-    guint conn_id;
-    gboolean initiator_known;
-    ScEndpoint initiator;
-} ScStoredTlsFrame;
-
 /* What the first pass stored for one frame (file scope memory). */
 typedef struct {
     ScRuleId rule;
@@ -87,39 +80,37 @@ typedef struct {
 } ScStoredFlow;
 
 /* Facts only: the text a person reads is built when the frame is drawn, not for every frame of
- * the first pass. */
+ * the first pass. What a connection's notes share (its initiator) is kept once per connection
+ * (sc_plugin_conn_initiator ()), and where a message went is the frame's own destination, read
+ * from pinfo when drawn: the first pass keeps a note for nearly every frame of a SIP capture. */
 typedef struct {
-    guint conn_id;
-    ScTransport transport;
-    gboolean initiator_known, is_request, direction_known, backward, alias;
-    ScEndpoint initiator; /* endpoint a when known: the opener (UDP: the first sender) */
-    ScEndpoint dst;       /* where the message went */
+    guint32 conn_id;
     guint32 request_frame;
     char *expected_dest;      /* file scope, nullable */
     const ScStoredFlow *flow; /* file scope, nullable: no outbound or keep state */
+    guint8 transport;         /* ScTransport */
+    guint8 is_request : 1, direction_known : 1, backward : 1, alias : 1;
 } ScStoredMessage;
 
 typedef struct {
-    guint conn_id;
-    const char *kind; /* static strings of the core */
-    gint64 interval_us, latency_us;
+    gint64 interval_us, latency_us; /* -1 when not known */
+    const char *kind;               /* static strings of the core */
+    char *mapped;                   /* file scope, nullable: STUN mapped address */
+    const ScStoredFlow *flow;       /* file scope, nullable */
+    guint32 conn_id;
     guint32 ping_frame;
-    gboolean counted; /* a ping or its answer (the connection table counts these) */
-    gboolean retransmission;
-    ScTransport transport;
-    gboolean initiator_known;
-    ScEndpoint initiator;
-    char *mapped;             /* file scope, nullable: STUN mapped address */
-    const ScStoredFlow *flow; /* file scope, nullable */
+    guint8 transport; /* ScTransport */
+    /* counted: a ping or its answer (the connection table counts these) */
+    guint8 counted : 1, retransmission : 1;
 } ScStoredKeepalive;
 
 typedef struct {
     ScStoredKeepalive *keepalive; /* file scope, nullable */
-    ScStoredTlsFrame *tls;        /* file scope, nullable */
     wmem_array_t *findings;       /* ScStoredFinding; NULL when the frame has none */
-    guint n_messages;
+    wmem_array_t *more;           /* ScStoredMessage: the second and later; NULL when none */
+    guint32 tls_conn_id;          /* the SIP connection whose TLS records it carried; 0: none */
+    guint32 n_messages;
     ScStoredMessage first; /* most frames carry one message at most */
-    wmem_array_t *more;    /* ScStoredMessage: the second and later; NULL when none */
 } ScFrameNotes;
 
 /* Returns: (transfer none): message @i (< n->n_messages) of a frame. */
@@ -151,23 +142,26 @@ typedef struct {
 void sc_plugin_state_init (void);
 void sc_plugin_state_cleanup (void);
 ScCore *sc_plugin_core (void);
-/* Returns: (transfer none): TCP stream @stream, created on first sight with @a as endpoint a;
- * *from_a tells whether @src is endpoint a. */
 /* Notes that frame @frame carried TLS records of @ref's connection (when it is a SIP one). */
 void sc_plugin_note_tls (guint32 frame, const ScTcpRef *ref);
-
+/* Returns: (transfer none): TCP stream @stream, created on first sight with @a as endpoint a;
+ * *from_a tells whether @src is endpoint a. */
 ScTcpRef *sc_plugin_tcp_conn (guint32 stream, const ScEndpoint *a, const ScEndpoint *b,
                               ScInitiator initiator, guint32 frame, gint64 ts_us, gboolean *from_a,
                               const ScEndpoint *src);
+/* Draws what the first pass noted for frame @pinfo (its messages went to the frame's own
+ * destination). */
 void sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 /* Capture time of the newest frame fed (for settling at the end of the first pass). */
 void sc_plugin_note_time (gint64 ts_us);
 /* Called on every later pass: settles the core once (connection classes need the end). */
 void sc_plugin_settle (void);
-/* Returns: (transfer none) (nullable): the class of connection @conn_id once settled. */
 /* Returns: (transfer none) (nullable): connection @conn_id's facts, once it has ended or the
  * capture has (later passes). */
 const ScStoredConn *sc_plugin_conn (guint conn_id);
+/* Returns: (transfer none) (nullable): who opened connection @conn_id (its endpoint a), NULL
+ * when the capture does not show it or no note of the connection was stored. */
+const ScEndpoint *sc_plugin_conn_initiator (guint conn_id);
 /* Returns: (transfer none) (nullable): what frame @frame carries. */
 const ScFrameNotes *sc_plugin_notes (guint32 frame);
 
@@ -177,3 +171,5 @@ void sc_plugin_register_stats (void);
 
 /* extract.c */
 void sc_plugin_feed (packet_info *pinfo, proto_tree *tree);
+/* The network address and port in @addr and @port as an endpoint; FALSE when not IPv4 or IPv6. */
+gboolean sc_plugin_endpoint (const address *addr, guint32 port, ScEndpoint *out);

@@ -84,12 +84,12 @@ set_string (stat_tap_table_item_type *cell, const char *value)
     cell->value.string_value = g_strdup (value);
 }
 
-/* Transport, initiator (NULL: unknown), class and facts of connection @conn_id's row. */
+/* Transport, initiator, class and facts of connection @conn_id's row. */
 static void
-describe (stat_tap_table_item_type *row, guint conn_id, ScTransport transport,
-          const ScEndpoint *initiator)
+describe (stat_tap_table_item_type *row, guint conn_id, ScTransport transport)
 {
     char ep[SC_ENDPOINT_STRLEN];
+    const ScEndpoint *initiator = sc_plugin_conn_initiator (conn_id);
     set_string (&row[COL_TRANSPORT], sc_transport_name (transport));
     set_string (&row[COL_INITIATOR], initiator ? sc_endpoint_format (initiator, ep) : "unknown");
     const ScStoredConn *c = sc_plugin_conn (conn_id);
@@ -119,17 +119,16 @@ on_packet (void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *d
         if (m->conn_id == 0)
             continue;
         stat_tap_table_item_type *row = row_for (table, m->conn_id);
-        describe (row, m->conn_id, m->transport, m->initiator_known ? &m->initiator : NULL);
+        describe (row, m->conn_id, m->transport);
         row[COL_MESSAGES].value.uint_value++;
     }
-    if (n->tls) /* a TLS connection may show nothing else (no keys) */
-        describe (row_for (table, n->tls->conn_id), n->tls->conn_id, SC_TRANSPORT_TLS,
-                  n->tls->initiator_known ? &n->tls->initiator : NULL);
+    if (n->tls_conn_id) /* a TLS connection may show nothing else (no keys) */
+        describe (row_for (table, n->tls_conn_id), n->tls_conn_id, SC_TRANSPORT_TLS);
     const ScStoredKeepalive *k = n->keepalive;
     if (k && k->conn_id) {
         /* A flow may carry keep-alives only (a capture that starts mid-flow). */
         stat_tap_table_item_type *row = row_for (table, k->conn_id);
-        describe (row, k->conn_id, k->transport, k->initiator_known ? &k->initiator : NULL);
+        describe (row, k->conn_id, k->transport);
         if (k->counted)
             row[COL_KEEPALIVES].value.uint_value++;
     }
