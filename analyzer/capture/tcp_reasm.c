@@ -75,6 +75,9 @@ struct ScTcpTable {
     GHashTable *conns; /* ScEndpointPair* (inside the value's storage) → ScTcpConn* */
     gsize ooo_total;
     gint64 now_us, next_sweep_us;
+    /* No connection is due for removal before this (a lower bound of conn_due ()): a sweep before
+     * it would walk every connection, a cache miss each, to remove none. */
+    gint64 earliest_due_us;
 };
 
 /* Hash table entries own a key copy and the connection. */
@@ -123,6 +126,7 @@ sc_tcp_table_new (ScDecoder *dec)
 {
     ScTcpTable *t = g_new0 (ScTcpTable, 1);
     t->dec = dec;
+    t->earliest_due_us = G_MAXINT64;
     t->conns =
         g_hash_table_new_full (sc_endpoint_pair_hash, sc_endpoint_pair_equal, NULL, entry_free);
     return t;
@@ -356,22 +360,36 @@ check_fin (ScTcpTable *t, ScTcpDir *d)
 
 /* Connection table --------------------------------------------------------------------------- */
 
+/* When @c may be forgotten (µs, capture time): a while after its close, sooner when it never
+ * got past its SYN, else after an hour without a segment. */
+static gint64
+conn_due (const ScTcpConn *c)
+{
+    if (c->closed)
+        return c->closed_ts_us + SC_TCP_CLOSED_LINGER_US;
+    if (!c->established)
+        return c->last_ts_us + SC_TCP_HALF_OPEN_US;
+    return c->last_ts_us + SC_TCP_IDLE_US;
+}
+
 static gboolean
 sweep_one (gpointer key, gpointer value, gpointer data)
 {
     (void)key;
     ScTcpTable *t = data;
-    ScTcpConn *c = &((ScTcpEntry *)value)->conn;
-    if (c->closed)
-        return t->now_us - c->closed_ts_us > SC_TCP_CLOSED_LINGER_US;
-    if (!c->established)
-        return t->now_us - c->last_ts_us > SC_TCP_HALF_OPEN_US;
-    return t->now_us - c->last_ts_us > SC_TCP_IDLE_US;
+    gint64 due = conn_due (&((ScTcpEntry *)value)->conn);
+    if (t->now_us > due)
+        return TRUE;
+    t->earliest_due_us = MIN (t->earliest_due_us, due);
+    return FALSE;
 }
 
 static void
 sweep (ScTcpTable *t)
 {
+    if (t->now_us <= t->earliest_due_us)
+        return; /* none due: the walk would remove nothing */
+    t->earliest_due_us = G_MAXINT64;
     g_hash_table_foreach_remove (t->conns, sweep_one, t);
 }
 
@@ -427,6 +445,7 @@ conn_new (ScTcpTable *t, const ScEndpointPair *key, const ScEndpoint *a, const S
     c->core = sc_core_stream_open (t->dec->core, SC_TRANSPORT_TCP, a, b,
                                    syn ? SC_INITIATOR_A : SC_INITIATOR_UNKNOWN, frame, ts_us);
     g_hash_table_insert (t->conns, &e->key, e);
+    t->earliest_due_us = MIN (t->earliest_due_us, conn_due (c));
     t->dec->stats.tcp_connections++;
     return c;
 }
@@ -556,6 +575,8 @@ sc_tcp_segment (ScTcpTable *t, const ScIpPayload *ip)
             d->fin_ts_us = ts;
         }
     }
+    /* Only a segment changes when a connection is due (its time can run backwards). */
+    t->earliest_due_us = MIN (t->earliest_due_us, conn_due (c));
     check_fin (t, d);
 }
 

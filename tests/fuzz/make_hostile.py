@@ -7,6 +7,8 @@ Writes, streaming (SCALE 1.0 is the full size; 0.5 halves every count, to check 
 linearly):
   synflood.pcap      1 000 000 SYNs from distinct addresses and ports to 192.0.2.10:5060, none
                      answered: a million half-open connections;
+  synslow.pcap       400 000 such SYNs one a millisecond: each half-open connection expires
+                     after 60 s, so no more than about 60 000 are live at once;
   cl_huge.pcap       a TCP connection whose INVITE announces Content-Length: 4294967295,
                      followed by 20 MB of bytes, then a UDP datagram announcing the same;
   endless.pcap       a TCP connection sending a start line and then 20 MB of one header line
@@ -55,6 +57,13 @@ def client(i):
 
 def synflood(p, n):
     for i in range(n):
+        addr, port = client(i)
+        p.tcp(addr, port + (i >> 8) % 250, SERVER, 5060, i * 7919, 0, 0x02)
+
+
+def synslow(p, n):
+    for i in range(n):
+        p.t += 0.00099  # with the writer's own 10 µs: one SYN a millisecond
         addr, port = client(i)
         p.tcp(addr, port + (i >> 8) % 250, SERVER, 5060, i * 7919, 0, 0x02)
 
@@ -128,6 +137,7 @@ def portpair(p, n):
 
 CASES = {
     "synflood": (synflood, 1000000),
+    "synslow": (synslow, 400000),
     "cl_huge": (cl_huge, 14000),
     "endless": (endless, 14000),
     "fragments": (fragments, 200000),
