@@ -122,6 +122,10 @@ typedef struct {
 } ScTlsState;
 
 struct ScConn {
+    /* UDP flows: the flow table's key, kept here (no copy to free). First, so that the table's
+     * key and value are one pointer: GHashTable then keeps no separate value array, and a lookup
+     * reads one line of it fewer. */
+    ScEndpointPair udp_key;
     guint refcount; /* the front end (streams) or the flow table (UDP), plus txns */
     guint id;       /* 0 until it carries SIP */
     ScTransport transport;
@@ -174,9 +178,8 @@ struct ScConn {
      * kept here until the flow has state of its own. Frame 0: none. */
     ScEndpoint reg_mapped;
     guint32 reg_mapped_frame;
-    GList lru_link;         /* UDP flows: place in ScCore.udp_lru (data = this flow) */
-    ScEndpointPair udp_key; /* UDP flows: the flow table's key, kept here (no copy to free) */
-    GList live_link;        /* place in ScCore.live_conns until its facts are reported */
+    GList lru_link;  /* UDP flows: place in ScCore.udp_lru (data = this flow) */
+    GList live_link; /* place in ScCore.live_conns until its facts are reported */
 };
 
 /* The client transaction a request opened, seen from the capture point (RFC 3261 §17). */
