@@ -455,7 +455,7 @@ sc_plugin_draw (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     proto_tree *st = proto_item_add_subtree (top, ett_sipconn);
     for (guint i = 0; i < n->n_messages; i++) {
         const ScStoredMessage *m = sc_plugin_notes_message (n, i);
-        if (i == 0 && dst_known) /* the first pass noted no message of a frame without one */
+        if (i == 0 && dst_known) /* always: messages are noted only between IP addresses */
             append_message_summary (top, m, &dst);
         draw_conn (st, tvb, m->conn_id, m->transport);
         proto_item *it;
