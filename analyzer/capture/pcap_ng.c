@@ -36,6 +36,25 @@ take (Cursor *c, gsize n, char **error)
     return at;
 }
 
+/* Option @name of an interface description is @len bytes long where it must be @want, and, when
+ * @seen is given, comes once: libpcap's checks and words. */
+static gboolean
+option_fits (const char *name, guint16 len, guint16 want, gboolean *seen, char **error)
+{
+    if (len != want) {
+        *error = g_strdup_printf ("Interface Description Block has %s option with length %u != %u",
+                                  name, len, want);
+        return FALSE;
+    }
+    if (seen && *seen) {
+        *error = g_strdup_printf ("Interface Description Block has more than one %s option", name);
+        return FALSE;
+    }
+    if (seen)
+        *seen = TRUE;
+    return TRUE;
+}
+
 /* An interface description's options: its time resolution and offset. */
 static gboolean
 read_interface (const ScPcapngFile *f, Cursor *c, ScPcapngInterface *out, char **error)
@@ -54,25 +73,10 @@ read_interface (const ScPcapngFile *f, Cursor *c, ScPcapngInterface *out, char *
             return FALSE;
         switch (code) {
         case 0: /* opt_endofopt */
-            if (len != 0) {
-                *error = g_strdup_printf ("Interface Description Block has opt_endofopt option "
-                                          "with length %u != 0",
-                                          len);
-                return FALSE;
-            }
-            return TRUE;
+            return option_fits ("opt_endofopt", len, 0, NULL, error);
         case 9: /* if_tsresol */
-            if (len != 1) {
-                *error = g_strdup_printf (
-                    "Interface Description Block has if_tsresol option with length %u != 1", len);
+            if (!option_fits ("if_tsresol", len, 1, &saw_tsresol, error))
                 return FALSE;
-            }
-            if (saw_tsresol) {
-                *error = g_strdup ("Interface Description Block has more than one if_tsresol "
-                                   "option");
-                return FALSE;
-            }
-            saw_tsresol = TRUE;
             if (v[0] & 0x80) {
                 guint shift = v[0] & 0x7F;
                 if (shift > 63) {
@@ -97,17 +101,8 @@ read_interface (const ScPcapngFile *f, Cursor *c, ScPcapngInterface *out, char *
             }
             break;
         case 14: /* if_tsoffset */
-            if (len != 8) {
-                *error = g_strdup_printf (
-                    "Interface Description Block has if_tsoffset option with length %u != 8", len);
+            if (!option_fits ("if_tsoffset", len, 8, &saw_tsoffset, error))
                 return FALSE;
-            }
-            if (saw_tsoffset) {
-                *error = g_strdup ("Interface Description Block has more than one if_tsoffset "
-                                   "option");
-                return FALSE;
-            }
-            saw_tsoffset = TRUE;
             memcpy (&out->tsoffset, v, 8);
             if (f->swapped)
                 out->tsoffset = (gint64)GUINT64_SWAP_LE_BE ((guint64)out->tsoffset);
