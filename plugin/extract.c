@@ -1,6 +1,7 @@
 /* extract.c — Wireshark's dissection of one frame turned into core events: TCP connection
- * life (tcp.stream, tcp.flags), SIP messages (the bytes of each `sip` item, reassembled by
- * Wireshark), and ICMP unreachables quoting a datagram or SYN. */
+ * life (tcp.stream, and the flags read from the header it points at), SIP messages (the bytes
+ * of each `sip` item, reassembled by Wireshark), keep-alives (the transport payload, placed by
+ * tcp.len and udp.length), and ICMP unreachables quoting a datagram or SYN. */
 #include "sipconn_plugin.h"
 
 #include "icmp.h"
@@ -33,14 +34,21 @@ sc_plugin_endpoint (const address *addr, guint32 port, ScEndpoint *out)
     return TRUE;
 }
 
+/* The last (innermost) occurrence of a field, with where its item lies; NULL when absent. */
+static field_info *
+last_field (proto_tree *tree, int hf)
+{
+    GPtrArray *a = hf > 0 ? proto_get_finfo_ptr_array (tree, hf) : NULL;
+    return a && a->len ? a->pdata[a->len - 1] : NULL;
+}
+
 /* The last (innermost) occurrence of an unsigned field; FALSE when absent. */
 static gboolean
 last_uint (proto_tree *tree, int hf, guint32 *out)
 {
-    GPtrArray *a = hf > 0 ? proto_get_finfo_ptr_array (tree, hf) : NULL;
-    if (!a || a->len == 0)
+    field_info *fi = last_field (tree, hf);
+    if (!fi)
         return FALSE;
-    field_info *fi = a->pdata[a->len - 1];
     *out = fvalue_get_uinteger (&fi->value);
     return TRUE;
 }
@@ -50,6 +58,36 @@ has_field (proto_tree *tree, int hf)
 {
     GPtrArray *a = hf > 0 ? proto_get_finfo_ptr_array (tree, hf) : NULL;
     return a && a->len > 0;
+}
+
+/* The TCP header of this frame, located by the tcp.stream item (Wireshark places it at the
+ * header's first byte); reading the flags and header length from it costs nothing, where asking
+ * for tcp.flags and tcp.payload made Wireshark build a flag subtree and copy every payload.
+ * FALSE when the item is absent or the bytes there are not this frame's ports. */
+static gboolean
+tcp_header (packet_info *pinfo, const field_info *stream, guint32 *flags, gint *payload_at,
+            tvbuff_t **ds_tvb)
+{
+    if (!stream->ds_tvb || tvb_captured_length_remaining (stream->ds_tvb, stream->start) < 14)
+        return FALSE;
+    const guint8 *h = tvb_get_ptr (stream->ds_tvb, stream->start, 14);
+    if ((guint32)(h[0] << 8 | h[1]) != pinfo->srcport ||
+        (guint32)(h[2] << 8 | h[3]) != pinfo->destport)
+        return FALSE;
+    *flags = (guint32)(h[12] & 0x01) << 8 | h[13];
+    *payload_at = stream->start + (h[12] >> 4) * 4;
+    *ds_tvb = stream->ds_tvb;
+    return TRUE;
+}
+
+/* The whole captured payload of @len bytes at @at, or NULL (cut by the snapshot length). */
+static const guint8 *
+payload_bytes (tvbuff_t *ds_tvb, gint at, guint32 len)
+{
+    if (!ds_tvb || len == 0 || len > G_MAXINT ||
+        tvb_captured_length_remaining (ds_tvb, at) < (gint)len)
+        return NULL;
+    return tvb_get_ptr (ds_tvb, at, (gint)len);
 }
 
 static void
@@ -183,10 +221,14 @@ sc_plugin_feed (packet_info *pinfo, proto_tree *tree)
     ScConn *conn = NULL;
     gboolean from_a = TRUE;
     ScTransport transport = SC_TRANSPORT_UDP;
-    guint32 stream, flags = 0;
-    if (pinfo->ptype == PT_TCP && last_uint (tree, sc_ws_fields.tcp_stream, &stream)) {
+    guint32 flags = 0;
+    gint tcp_payload_at = 0;
+    tvbuff_t *tcp_tvb = NULL;
+    field_info *stream_item =
+        pinfo->ptype == PT_TCP ? last_field (tree, sc_ws_fields.tcp_stream) : NULL;
+    if (stream_item && tcp_header (pinfo, stream_item, &flags, &tcp_payload_at, &tcp_tvb)) {
+        guint32 stream = fvalue_get_uinteger (&stream_item->value);
         transport = SC_TRANSPORT_TCP;
-        last_uint (tree, sc_ws_fields.tcp_flags, &flags);
         gboolean bare_syn = (flags & (TH_SYN | TH_ACK)) == TH_SYN;
         ref = sc_plugin_tcp_conn (stream, &src, &dst,
                                   bare_syn ? SC_INITIATOR_A : SC_INITIATOR_UNKNOWN, pinfo->num,
@@ -255,29 +297,29 @@ sc_plugin_feed (packet_info *pinfo, proto_tree *tree)
         pending_add (tree, side, pinfo->num);
     }
 
-    /* STUN and CR/LF keep-alives on UDP: the core tells whether the flow is a SIP one. */
+    /* STUN and CR/LF keep-alives on UDP: the core tells whether the flow is a SIP one. The
+     * datagram ends where udp.length says, before any Ethernet padding. */
     if (!ref && !sip_here && pinfo->ptype == PT_UDP) {
-        GPtrArray *payload = proto_get_finfo_ptr_array (tree, sc_ws_fields.udp_payload);
-        field_info *fi = payload && payload->len ? payload->pdata[payload->len - 1] : NULL;
-        if (fi && fi->ds_tvb && fi->length > 0 &&
-            tvb_reported_length_remaining (fi->ds_tvb, fi->start) == fi->length)
-            sc_core_udp_datagram (core, pinfo->num, ts_us, &src, &dst,
-                                  tvb_get_ptr (fi->ds_tvb, fi->start, fi->length),
-                                  (gsize)fi->length);
+        field_info *ulen = last_field (tree, sc_ws_fields.udp_length);
+        guint32 udp_len = ulen ? fvalue_get_uinteger (&ulen->value) : 0;
+        /* The item is the header's length field, 4 bytes into it. */
+        const guint8 *p = udp_len > 8 ? payload_bytes (ulen->ds_tvb, ulen->start + 4, udp_len - 8)
+                                      : NULL;
+        if (p)
+            sc_core_udp_datagram (core, pinfo->num, ts_us, &src, &dst, p, udp_len - 8);
     }
 
     /* CRLF keep-alives: Wireshark leaves them as bare TCP payload of a segment of their own. */
     if (conn && !sip_here) {
-        GPtrArray *payload = proto_get_finfo_ptr_array (tree, sc_ws_fields.tcp_payload);
-        field_info *fi = payload && payload->len ? payload->pdata[payload->len - 1] : NULL;
-        if (fi && fi->ds_tvb && fi->length > 0) {
-            const guint8 *p = tvb_get_ptr (fi->ds_tvb, fi->start, fi->length);
-            gint i = 0;
-            while (i < fi->length && (p[i] == '\r' || p[i] == '\n'))
-                i++;
-            if (i == fi->length)
-                sc_core_stream_crlf (core, conn, from_a, (gsize)fi->length, pinfo->num, ts_us);
-        }
+        guint32 seg_len;
+        const guint8 *p = last_uint (tree, sc_ws_fields.tcp_len, &seg_len)
+                              ? payload_bytes (tcp_tvb, tcp_payload_at, seg_len)
+                              : NULL;
+        guint32 i = 0;
+        while (p && i < seg_len && (p[i] == '\r' || p[i] == '\n'))
+            i++;
+        if (p && i == seg_len)
+            sc_core_stream_crlf (core, conn, from_a, seg_len, pinfo->num, ts_us);
     }
 
     if (conn && (flags & (TH_FIN | TH_RST))) {

@@ -280,10 +280,9 @@ proto_reg_handoff_sipconn (void)
     register_postdissector (sipconn_handle);
     proto_ws_expert = proto_registrar_get_id_byname ("_ws.expert");
     sc_ws_fields.sip = proto_registrar_get_id_byname ("sip");
-    sc_ws_fields.udp_payload = proto_registrar_get_id_byname ("udp.payload");
+    sc_ws_fields.udp_length = proto_registrar_get_id_byname ("udp.length");
     sc_ws_fields.tcp_stream = proto_registrar_get_id_byname ("tcp.stream");
-    sc_ws_fields.tcp_flags = proto_registrar_get_id_byname ("tcp.flags");
-    sc_ws_fields.tcp_payload = proto_registrar_get_id_byname ("tcp.payload");
+    sc_ws_fields.tcp_len = proto_registrar_get_id_byname ("tcp.len");
     sc_ws_fields.tcp_segment_data = proto_registrar_get_id_byname ("tcp.segment_data");
     sc_ws_fields.tcp_lost_segment = proto_registrar_get_id_byname ("tcp.analysis.lost_segment");
     sc_ws_fields.icmp_type = proto_registrar_get_id_byname ("icmp.type");

@@ -1276,11 +1276,23 @@ def vxlan(l3, v6):
     return eth(ipv4("198.18.0.1", "198.18.0.2", 17, udp("198.18.0.1", "198.18.0.2", 50000, 4789, vx)))
 
 
+def padded(base):
+    """Case @base with every Ethernet frame padded to the 60-byte minimum, as a receiving NIC
+    hands short frames to the capture: the padding follows the IP datagram, whose total length
+    ends it."""
+    def build(n):
+        n.wrap = lambda l3, v6: eth(l3, v6).ljust(60, b"\0")
+        CASES[base](n)
+    return build
+
+
 CASES["encap-vlan-qinq"] = encapsulated(vlan_qinq)
 CASES["encap-ipip"] = encapsulated(ipip)
 CASES["encap-gre-erspan2"] = encapsulated(gre_erspan2)
 CASES["encap-gre-erspan3"] = encapsulated(gre_erspan3)
 CASES["encap-vxlan"] = encapsulated(vxlan)
+CASES["ka006-padded"] = padded("ka006-fire")
+CASES["tcp-crlf-padded"] = padded("tcp-crlf-keepalive")
 
 LINK_VARIANTS = {
     "link-sll": (LINKTYPE_LINUX_SLL,

@@ -46,6 +46,9 @@ expect "without keys: no SIP, no finding (real TLS)" "" -2 -r "$samples/lab/tls-
 expect "keep-alive kinds" "6,crlf-ping 7,crlf-pong 8,crlf-ping 9,crlf-pong 10,crlf-ping 11,crlf-unsolicited" -2 -r "$samples/synthetic/tcp-crlf-keepalive.pcap" -Y sipconn.ka -T fields -E separator=, -e frame.number -e sipconn.ka
 expect "ping intervals" "30.000000000 30.000000000" -2 -r "$samples/synthetic/tcp-crlf-keepalive.pcap" -Y sipconn.ka.interval -T fields -e sipconn.ka.interval
 expect "pong latency and its ping" "0.020000000,6 0.030000000,8" -2 -r "$samples/synthetic/tcp-crlf-keepalive.pcap" -Y 'sipconn.ka == "crlf-pong"' -T fields -E separator=, -e sipconn.ka.pong_latency -e sipconn.ka.ping
+# The same with every Ethernet frame padded to 60 bytes: the padding is not payload.
+expect "keep-alive kinds, padded frames" "6,crlf-ping 7,crlf-pong 8,crlf-ping 9,crlf-pong 10,crlf-ping 11,crlf-unsolicited" -2 -r "$samples/synthetic/tcp-crlf-padded.pcap" -Y sipconn.ka -T fields -E separator=, -e frame.number -e sipconn.ka
+expect "CR/LF datagram in a padded frame" "3,crlf-udp" -2 -r "$samples/synthetic/ka006-padded.pcap" -Y sipconn.ka -T fields -E separator=, -e frame.number -e sipconn.ka
 # STUN keep-alives on a UDP SIP flow (udp-stun-keepalive: requests 3 5 8 every 25 s, 6 a
 # retransmission of 5, answers 4 7 9 with the mapped address; 10-11 STUN on a non-SIP flow).
 expect "STUN keep-alive kinds on the SIP flow only" "3,stun-request 4,stun-response 5,stun-request 6,stun-request 7,stun-response 8,stun-request 9,stun-response" -2 -r "$samples/synthetic/udp-stun-keepalive.pcap" -Y sipconn.ka -T fields -E separator=, -e frame.number -e sipconn.ka
