@@ -303,8 +303,8 @@ sc_plugin_feed (packet_info *pinfo, proto_tree *tree)
         field_info *ulen = last_field (tree, sc_ws_fields.udp_length);
         guint32 udp_len = ulen ? fvalue_get_uinteger (&ulen->value) : 0;
         /* The item is the header's length field, 4 bytes into it. */
-        const guint8 *p = udp_len > 8 ? payload_bytes (ulen->ds_tvb, ulen->start + 4, udp_len - 8)
-                                      : NULL;
+        const guint8 *p =
+            udp_len > 8 ? payload_bytes (ulen->ds_tvb, ulen->start + 4, udp_len - 8) : NULL;
         if (p)
             sc_core_udp_datagram (core, pinfo->num, ts_us, &src, &dst, p, udp_len - 8);
     }

@@ -32,8 +32,8 @@ extern expert_field ei_sipconn[SC_RULE_COUNT];
 
 /* Foreign fields read from the tree, resolved at handoff. */
 typedef struct {
-    int sip, udp_length, tcp_stream, tcp_len, tcp_segment_data, tcp_lost_segment,
-        icmp_type, icmpv6_type, tls_content_type, tls_opaque_type, tls_handshake_type;
+    int sip, udp_length, tcp_stream, tcp_len, tcp_segment_data, tcp_lost_segment, icmp_type,
+        icmpv6_type, tls_content_type, tls_opaque_type, tls_handshake_type;
 } ScForeignFields;
 extern ScForeignFields sc_ws_fields;
 
