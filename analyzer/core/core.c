@@ -90,16 +90,37 @@ sc_dest_key_equal (gconstpointer a, gconstpointer b)
            sc_endpoint_equal (&x->to, &y->to);
 }
 
+static gsize
+sent_by_room (const ScVia *via)
+{
+    return via->host.len + 1 + 5 + 1;
+}
+
+static gsize
+write_sent_by (const ScVia *via, char *out)
+{
+    memcpy (out, via->host.p, via->host.len);
+    char *p = out + via->host.len;
+    *p++ = ':';
+    p = sc_put_uint (p, via->port ? via->port : 5060);
+    *p = '\0';
+    return (gsize)(p - out);
+}
+
 char *
 sc_via_sent_by (const ScVia *via)
 {
-    char port[8];
-    *sc_put_uint (port, via->port ? via->port : 5060) = '\0';
-    char *out = g_malloc (via->host.len + 1 + strlen (port) + 1);
-    memcpy (out, via->host.p, via->host.len);
-    out[via->host.len] = ':';
-    strcpy (out + via->host.len + 1, port);
+    char *out = g_malloc (sent_by_room (via));
+    write_sent_by (via, out);
     return out;
+}
+
+const char *
+sc_via_sent_by_in (const ScVia *via, GString *scratch)
+{
+    g_string_set_size (scratch, sent_by_room (via));
+    g_string_truncate (scratch, write_sent_by (via, scratch->str));
+    return scratch->str;
 }
 
 gint
@@ -343,6 +364,8 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
     core->key = g_string_sized_new (128);
     core->call_cseq_key = g_string_sized_new (128);
     core->uri_key = g_string_sized_new (128);
+    core->sent_by = g_string_sized_new (64);
+    core->binding_key = g_string_sized_new (128);
     core->excerpt = g_string_sized_new (512);
     core->expected = g_string_sized_new (64);
     return core;
@@ -371,6 +394,8 @@ sc_core_free (ScCore *core)
     g_string_free (core->key, TRUE);
     g_string_free (core->call_cseq_key, TRUE);
     g_string_free (core->uri_key, TRUE);
+    g_string_free (core->sent_by, TRUE);
+    g_string_free (core->binding_key, TRUE);
     g_string_free (core->excerpt, TRUE);
     g_string_free (core->expected, TRUE);
     g_free (core);

@@ -23,10 +23,11 @@ typedef struct {
     guint next;
 } ScStunState;
 
-/* What a REGISTER asked for (RFC 5626 §4.2.1), kept on its transaction until answered. */
+/* What a REGISTER asked for (RFC 5626 §4.2.1), kept on its transaction until answered. One
+ * allocation: aor, instance and contact_key are texts in the same block, after the struct. */
 typedef struct {
-    char *aor;      /* the To URI (owned) */
-    char *instance; /* the first Contact with +sip.instance and a valid reg-id (owned); NULL */
+    char *aor;      /* the To URI */
+    char *instance; /* the first Contact with +sip.instance and a valid reg-id; NULL */
     guint32 reg_id; /* of that Contact */
     gboolean contact_expires_set;
     guint32 contact_expires_s;
@@ -34,7 +35,7 @@ typedef struct {
     gboolean path_ob;  /* some Path value carries ob */
     guint via_count;   /* 1: straight from the UA (the copy that defines its flow) */
     char *token;       /* the flow token an edge proxy put in the forwarded copy's Path (owned) */
-    char *contact_key; /* that Contact's "user@host:port" (owned), NULL */
+    char *contact_key; /* that Contact's "user@host:port", NULL */
 } ScTxnRegister;
 
 /* RFC 5626 / RFC 6223 state of a flow (a connection or UDP flow), created on first need. */
@@ -278,6 +279,8 @@ struct ScCore {
     GString *key;           /* transaction key being built */
     GString *call_cseq_key; /* sc_call_cseq_key () being built */
     GString *uri_key;       /* sc_flow_uri_key_in () being built */
+    GString *sent_by;       /* sc_via_sent_by_in () being built */
+    GString *binding_key;   /* an outbound binding's "aor|instance|reg-id" being built */
     GString *expected;      /* expected destination of the response being judged */
     guint64 txn_evicted;
     GHashTable *bindings;       /* "aor|instance|reg-id" → ScConn* (ref) holding that binding */
@@ -325,6 +328,8 @@ guint sc_dest_key_hash (gconstpointer key);
 gboolean sc_dest_key_equal (gconstpointer a, gconstpointer b);
 /* "host:port" of @via's sent-by, the default port 5060 when none is written (owned). */
 char *sc_via_sent_by (const ScVia *via);
+/* The same written into @scratch: (transfer none), valid until @scratch changes. */
+const char *sc_via_sent_by_in (const ScVia *via, GString *scratch);
 /* Orders connections by id (GCompareFunc). */
 gint sc_conn_compare_id (gconstpointer a, gconstpointer b);
 void sc_conn_unref (ScConn *conn);

@@ -248,3 +248,12 @@ sc_sv_dup (ScStrView v)
 {
     return v.p ? g_strndup (v.p, v.len) : NULL;
 }
+
+void
+sc_str_set (char **slot, const char *value)
+{
+    if (g_strcmp0 (*slot, value) == 0)
+        return;
+    g_free (*slot);
+    *slot = g_strdup (value);
+}

@@ -62,9 +62,9 @@ sc_flow_rules_bound (ScCore *core, ScConn *conn, const char *contact_key)
     if (!contact_key)
         return;
     ScFlow *f = sc_flow_get (conn);
-    g_free (f->contact_key);
-    f->contact_key = g_strdup (contact_key);
-    index_put (core->contacts, g_strdup (contact_key), conn);
+    sc_str_set (&f->contact_key, contact_key);
+    if (g_hash_table_lookup (core->contacts, contact_key) != conn)
+        index_put (core->contacts, g_strdup (contact_key), conn);
 }
 
 void
@@ -75,10 +75,13 @@ sc_flow_rules_ua_register (ScCore *core, const ScSipMsg *msg, ScConn *conn, int 
     const ScEndpoint *ua = ua_side == 0 ? &conn->a : &conn->b;
     const ScEndpoint *far = ua_side == 0 ? &conn->b : &conn->a;
     ScFlow *f = sc_flow_get (conn);
-    g_free (f->ua_sent_by);
-    f->ua_sent_by = sc_via_sent_by (&msg->vias[0]);
+    sc_str_set (&f->ua_sent_by, sc_via_sent_by_in (&msg->vias[0], core->sent_by));
     f->ua = ua_side;
-    index_put (core->ua_flows, sc_dest_key_new (conn->transport, ua, far), conn);
+    /* A refreshing REGISTER finds its flow already there. */
+    ScDestKey key;
+    sc_dest_key_make (&key, conn->transport, ua, far);
+    if (g_hash_table_lookup (core->ua_flows, &key) != conn)
+        index_put (core->ua_flows, sc_dest_key_new (conn->transport, ua, far), conn);
 }
 
 static gboolean

@@ -39,11 +39,8 @@ sc_outbound_free_register (ScTxnRegister *reg)
 {
     if (!reg)
         return;
-    g_free (reg->aor);
-    g_free (reg->instance);
     g_free (reg->token);
-    g_free (reg->contact_key);
-    g_free (reg);
+    g_free (reg); /* its other texts are in the same block */
 }
 
 static gboolean
@@ -121,22 +118,43 @@ check_reg_id (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *c
                         "REGISTER Contact: %s", why);
 }
 
-static ScTxnRegister *
-register_of (const ScSipMsg *msg)
+/* Copies @v's text to *@at, NUL-terminated, and moves *@at past it; NULL for an unset view. */
+static char *
+put_text (char **at, const char *p, gsize len)
 {
-    ScTxnRegister *reg = g_new0 (ScTxnRegister, 1);
-    reg->aor = sc_sv_dup (msg->to_uri);
-    for (guint i = 0; i < MIN (msg->contact_count, SC_SIP_MAX_CONTACTS); i++) {
+    if (!p)
+        return NULL;
+    char *out = memcpy (*at, p, len);
+    out[len] = '\0';
+    *at += len + 1;
+    return out;
+}
+
+/* What the REGISTER asks for, in one block: the struct, then its AOR, instance and Contact key
+ * (a flow token is learnt later and has its own). */
+static ScTxnRegister *
+register_of (ScCore *core, const ScSipMsg *msg)
+{
+    const ScSipContact *chosen = NULL;
+    for (guint i = 0; i < MIN (msg->contact_count, SC_SIP_MAX_CONTACTS) && !chosen; i++) {
         const ScSipContact *c = &msg->contacts[i];
-        if (!c->star && c->instance.p && c->reg_id_ok) {
-            reg->instance = sc_sv_dup (c->instance);
-            reg->reg_id = c->reg_id;
-            reg->contact_expires_set = c->has_expires;
-            reg->contact_expires_s = c->expires;
-            if (c->uri_ok)
-                reg->contact_key = sc_flow_uri_key (&c->uri);
-            break;
-        }
+        if (!c->star && c->instance.p && c->reg_id_ok)
+            chosen = c;
+    }
+    const char *contact_key =
+        chosen && chosen->uri_ok ? sc_flow_uri_key_in (&chosen->uri, core->uri_key) : NULL;
+    gsize room = (msg->to_uri.p ? msg->to_uri.len + 1 : 0) +
+                 (chosen ? chosen->instance.len + 1 : 0) +
+                 (contact_key ? core->uri_key->len + 1 : 0);
+    ScTxnRegister *reg = g_malloc0 (sizeof *reg + room);
+    char *text = (char *)(reg + 1);
+    reg->aor = put_text (&text, msg->to_uri.p, msg->to_uri.len);
+    if (chosen) {
+        reg->instance = put_text (&text, chosen->instance.p, chosen->instance.len);
+        reg->reg_id = chosen->reg_id;
+        reg->contact_expires_set = chosen->has_expires;
+        reg->contact_expires_s = chosen->expires;
+        reg->contact_key = put_text (&text, contact_key, contact_key ? core->uri_key->len : 0);
     }
     if (!reg->contact_expires_set && msg->has_expires) {
         reg->contact_expires_set = TRUE;
@@ -149,12 +167,20 @@ register_of (const ScSipMsg *msg)
     return reg;
 }
 
-static char *
-binding_key (const char *aor, const char *instance, guint32 reg_id)
+/* "aor|instance|reg-id" written into the core's scratch: (transfer none), valid until the next
+ * call. */
+static const char *
+binding_key (ScCore *core, const char *aor, const char *instance, guint32 reg_id)
 {
     char id[11];
     *sc_put_uint (id, reg_id) = '\0';
-    return g_strconcat (aor ? aor : "", "|", instance, "|", id, NULL);
+    GString *k = core->binding_key;
+    g_string_assign (k, aor ? aor : "");
+    g_string_append_c (k, '|');
+    g_string_append (k, instance);
+    g_string_append_c (k, '|');
+    g_string_append (k, id);
+    return k->str;
 }
 
 void
@@ -195,7 +221,7 @@ sc_outbound_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, Sc
         outbound_params |= msg->contacts[i].instance.p || msg->contacts[i].has_reg_id;
     if (!outbound_params)
         return;
-    txn->reg = register_of (msg);
+    txn->reg = register_of (core, msg);
     if (txn->reg->instance && txn->reg->supported_outbound && txn->reg->via_count == 1)
         sc_flow_rules_ua_register (core, msg, conn, from_a ? 0 : 1);
 
@@ -221,7 +247,7 @@ sc_outbound_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, Sc
     /* A REGISTER from the UA for its instance and reg-id: a changed mapping is being dealt with
      * (RFC 5626 §4.4.2: re-register on flow failure), KA-008 no longer applies. */
     if (txn->reg->instance) {
-        g_autofree char *key = binding_key (txn->reg->aor, txn->reg->instance, txn->reg->reg_id);
+        const char *key = binding_key (core, txn->reg->aor, txn->reg->instance, txn->reg->reg_id);
         ScConn *bound = g_hash_table_lookup (core->bindings, key);
         if (bound && bound->flow)
             bound->flow->changed_frame = 0;
@@ -268,7 +294,7 @@ bind_flow (ScCore *core, const ScSipMsg *resp, const ScMsgEvent *ev, ScTxn *txn)
     ScConn *flow_conn = txn->copies[0].conn;
     if (!flow_conn)
         return;
-    g_autofree char *key = binding_key (reg->aor, reg->instance, reg->reg_id);
+    const char *key = binding_key (core, reg->aor, reg->instance, reg->reg_id);
     guint32 expires = binding_expires (resp, reg);
     if (expires == 0) {
         end_binding (core, key);
@@ -281,10 +307,8 @@ bind_flow (ScCore *core, const ScSipMsg *resp, const ScMsgEvent *ev, ScTxn *txn)
     }
     ScFlow *f = sc_flow_get (flow_conn);
     f->outbound = TRUE;
-    g_free (f->aor);
-    f->aor = g_strdup (reg->aor);
-    g_free (f->instance);
-    f->instance = g_strdup (reg->instance);
+    sc_str_set (&f->aor, reg->aor);
+    sc_str_set (&f->instance, reg->instance);
     f->reg_id = reg->reg_id;
     if (reg->token && !f->token)
         f->token = g_strdup (reg->token);

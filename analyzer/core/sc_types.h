@@ -140,5 +140,8 @@ sc_sv_eq_ci_n (ScStrView v, const char *lit)
 }
 gboolean sc_sv_is_set (ScStrView v);
 char *sc_sv_dup (ScStrView v); /* (transfer full), NULL for an unset view */
+/* Sets *@slot (owned) to a copy of @value (NULL for none), leaving it in place when the text is
+ * already equal: a refreshed registration repeats what the flow holds. */
+void sc_str_set (char **slot, const char *value);
 
 G_END_DECLS
