@@ -56,8 +56,7 @@ last_uint (proto_tree *tree, int hf, guint32 *out)
 static gboolean
 has_field (proto_tree *tree, int hf)
 {
-    GPtrArray *a = hf > 0 ? proto_get_finfo_ptr_array (tree, hf) : NULL;
-    return a && a->len > 0;
+    return last_field (tree, hf) != NULL;
 }
 
 /* The TCP header of this frame, located by the tcp.stream item (Wireshark places it at the
@@ -103,10 +102,7 @@ pending_reset (ScStreamSide *side)
 static void
 pending_add (proto_tree *tree, ScStreamSide *side, guint32 frame)
 {
-    GPtrArray *a = sc_ws_fields.tcp_segment_data > 0
-                       ? proto_get_finfo_ptr_array (tree, sc_ws_fields.tcp_segment_data)
-                       : NULL;
-    field_info *fi = a && a->len ? a->pdata[a->len - 1] : NULL;
+    field_info *fi = last_field (tree, sc_ws_fields.tcp_segment_data);
     if (!fi || !fi->ds_tvb || fi->length <= 0 || side->pending_over)
         return;
     if (!side->pending)

@@ -410,9 +410,8 @@ void sc_flow_rules_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent 
                             gboolean from_a);
 void sc_flow_rules_bound (ScCore *core, ScConn *conn, const char *contact_key);
 void sc_flow_rules_ua_register (ScCore *core, const ScSipMsg *msg, ScConn *conn, int ua_side);
-/* "user@host:port" of @uri with the default port of its scheme (owned). */
-char *sc_flow_uri_key (const ScSipUri *uri);
-/* The same key written into @scratch (reused), for a lookup. Returns: (transfer none): its text. */
+/* "user@host:port" of @uri with the default port of its scheme, written into @scratch (reused).
+ * Returns: (transfer none): its text. */
 const char *sc_flow_uri_key_in (const ScSipUri *uri, GString *scratch);
 
 /* Fills @view with @conn's state now (outbound.c). */

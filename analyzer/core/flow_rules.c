@@ -32,14 +32,6 @@ write_uri_key (const ScSipUri *uri, char *out)
     return (gsize)(p - out);
 }
 
-char *
-sc_flow_uri_key (const ScSipUri *uri)
-{
-    char *out = g_malloc (uri_key_room (uri));
-    write_uri_key (uri, out);
-    return out;
-}
-
 const char *
 sc_flow_uri_key_in (const ScSipUri *uri, GString *scratch)
 {
@@ -81,7 +73,7 @@ sc_flow_rules_ua_register (ScCore *core, const ScSipMsg *msg, ScConn *conn, int 
     ScDestKey key;
     sc_dest_key_make (&key, conn->transport, ua, far);
     if (g_hash_table_lookup (core->ua_flows, &key) != conn)
-        index_put (core->ua_flows, sc_dest_key_new (conn->transport, ua, far), conn);
+        index_put (core->ua_flows, g_memdup2 (&key, sizeof key), conn);
 }
 
 static gboolean

@@ -118,7 +118,7 @@ check_reg_id (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *c
                         "REGISTER Contact: %s", why);
 }
 
-/* Copies @v's text to *@at, NUL-terminated, and moves *@at past it; NULL for an unset view. */
+/* Copies the @len bytes at @p to *@at, NUL-terminated, and moves *@at past them; NULL for no @p. */
 static char *
 put_text (char **at, const char *p, gsize len)
 {
