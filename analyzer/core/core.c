@@ -343,6 +343,7 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
     core->udp_flows = g_hash_table_new_full (sc_endpoint_pair_hash, sc_endpoint_pair_equal, NULL,
                                              (GDestroyNotify)sc_conn_unref);
     core->txns = g_hash_table_new_full (sc_txn_key_hash, sc_txn_key_equal, NULL, sc_txn_free);
+    core->txn_spare = g_ptr_array_new ();
     core->route_uris = g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, NULL);
     core->invite_2xx = g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, NULL);
     core->attempts = g_hash_table_new_full (sc_endpoint_hash, sc_endpoint_key_equal, g_free,
@@ -385,6 +386,7 @@ sc_core_free (ScCore *core)
     g_hash_table_destroy (core->ua_flows);
     g_hash_table_destroy (core->bindings);
     g_hash_table_destroy (core->txns);
+    sc_txn_spare_free (core->txn_spare);
     g_hash_table_destroy (core->udp_flows);
     g_hash_table_destroy (core->route_uris);
     g_hash_table_destroy (core->invite_2xx);

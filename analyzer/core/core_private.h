@@ -247,6 +247,7 @@ typedef struct {
         guint status;
     } reported[SC_TXN_MAX_REPORTED];
     guint n_reported;
+    GPtrArray *spare;     /* ScCore.txn_spare when the block is SC_TXN_BLOCK bytes, else NULL */
     GList expiry_link;    /* place in one of ScCore.txn_expiry (data = this transaction) */
     GQueue *expiry_queue; /* that queue, NULL before the first touch */
 } ScTxn;
@@ -270,6 +271,7 @@ struct ScCore {
     GQueue txn_expiry[2];  /* live transactions by last activity, see SC_TXN_QUEUE_* */
     guint64 udp_flows_evicted;
     GHashTable *txns;       /* char* key → ScTxn* */
+    GPtrArray *txn_spare;   /* blocks of SC_TXN_BLOCK bytes of ended transactions, for reuse */
     GHashTable *route_uris; /* char* → NULL: Record-Route/Path URIs already reported */
     GHashTable *invite_2xx; /* sc_call_cseq_key () → NULL: INVITEs answered 2xx (PRAC-001 ACK) */
     GHashTable *attempts;   /* ScEndpoint* far end → ScConn*: the latest connection attempt */
@@ -371,7 +373,11 @@ ScTxn *sc_txn_insert (ScCore *core, const ScTxnKey *key, const ScSipMsg *msg, co
 /* Adds the addressing of a retransmission when it differs from the copies known. */
 void sc_txn_add_copy (ScCore *core, ScTxn *txn, const ScMsgEvent *ev, ScConn *conn);
 void sc_txn_touch (ScCore *core, ScTxn *txn, gint64 ts_us);
+/* Ends @txn (GDestroyNotify of ScCore.txns): its block goes back to ScCore.txn_spare when it
+ * came from there and there is room. */
 void sc_txn_free (gpointer txn);
+/* Frees the spare blocks (after ScCore.txns is destroyed). */
+void sc_txn_spare_free (GPtrArray *spare);
 void sc_txn_sweep (ScCore *core);
 /* TRUE the first time (rule, status) is reported on @txn: later calls say FALSE. */
 gboolean sc_txn_first_report (ScTxn *txn, ScRuleId rule, guint status);

@@ -101,6 +101,12 @@ sc_txn_lookup (ScCore *core, const ScTxnKey *key)
     return g_hash_table_lookup (core->txns, key);
 }
 
+/* A transaction's block when its key and top Via host fit (nearly all): blocks of one size are
+ * recycled, so that a steady stream of requests allocates nothing once as many blocks exist as
+ * transactions live at once. */
+#define SC_TXN_BLOCK 768      /* bytes */
+#define SC_TXN_SPARE_MAX 4096 /* spare blocks kept: 3 MiB at most */
+
 void
 sc_txn_free (gpointer p)
 {
@@ -110,7 +116,32 @@ sc_txn_free (gpointer p)
     if (txn->expiry_queue)
         g_queue_unlink (txn->expiry_queue, &txn->expiry_link);
     sc_outbound_free_register (txn->reg);
-    g_free (txn);
+    if (txn->spare && txn->spare->len < SC_TXN_SPARE_MAX)
+        g_ptr_array_add (txn->spare, txn);
+    else
+        g_free (txn);
+}
+
+void
+sc_txn_spare_free (GPtrArray *spare)
+{
+    for (guint i = 0; i < spare->len; i++)
+        g_free (spare->pdata[i]);
+    g_ptr_array_unref (spare);
+}
+
+/* A zeroed transaction with @text_room bytes after it. */
+static ScTxn *
+txn_block (ScCore *core, gsize text_room)
+{
+    if (sizeof (ScTxn) + text_room > SC_TXN_BLOCK)
+        return g_malloc0 (sizeof (ScTxn) + text_room);
+    GPtrArray *spare = core->txn_spare;
+    ScTxn *txn =
+        spare->len ? g_ptr_array_steal_index_fast (spare, spare->len - 1) : g_malloc (SC_TXN_BLOCK);
+    memset (txn, 0, sizeof *txn); /* the text after it is written in full by the caller */
+    txn->spare = spare;
+    return txn;
 }
 
 /* @host_room: via->host.len + 1 bytes for the host, in the transaction's block. */
@@ -196,7 +227,7 @@ sc_txn_insert (ScCore *core, const ScTxnKey *key, const ScSipMsg *msg, const ScM
     const ScVia *top = msg->via_count > 0 ? &msg->vias[0] : NULL;
     gsize host_room = top && top->host.p ? top->host.len + 1 : 0;
     /* One block: the struct, then the key, then the top Via's host. */
-    ScTxn *txn = g_malloc0 (sizeof *txn + key_len + 1 + host_room);
+    ScTxn *txn = txn_block (core, key_len + 1 + host_room);
     char *text = memcpy ((char *)(txn + 1), key->str, key_len);
     text[key_len] = '\0';
     txn->key = (ScTxnKey){.str = text, .len = key_len, .hash = key->hash};
