@@ -55,17 +55,21 @@ def client(i):
     return bytes([198, 18 + (i >> 24 & 1), (i >> 16) & 255, (i >> 8) & 255]), 1024 + (i & 0xFF) * 250
 
 
+def syn(p, i):
+    """Client @i's SYN to the server, never answered."""
+    addr, port = client(i)
+    p.tcp(addr, port + (i >> 8) % 250, SERVER, 5060, i * 7919, 0, 0x02)
+
+
 def synflood(p, n):
     for i in range(n):
-        addr, port = client(i)
-        p.tcp(addr, port + (i >> 8) % 250, SERVER, 5060, i * 7919, 0, 0x02)
+        syn(p, i)
 
 
 def synslow(p, n):
     for i in range(n):
         p.t += 0.00099  # with the writer's own 10 µs: one SYN a millisecond
-        addr, port = client(i)
-        p.tcp(addr, port + (i >> 8) % 250, SERVER, 5060, i * 7919, 0, 0x02)
+        syn(p, i)
 
 
 def stream(p, a, b, first_seq=1000):
