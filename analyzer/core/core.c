@@ -345,7 +345,9 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
     core->txns = g_hash_table_new_full (sc_txn_key_hash, sc_txn_key_equal, NULL, sc_txn_free);
     core->txn_spare = g_ptr_array_new ();
     core->route_uris = g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, NULL);
-    core->invite_2xx = g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, NULL);
+    /* Identities kept in the key pointer itself: a gpointer holds all 64 bits on the 64-bit
+     * platforms this is built for (on a 32-bit one the identity is cut to 32 bits). */
+    core->invite_2xx = g_hash_table_new (g_direct_hash, g_direct_equal);
     core->attempts = g_hash_table_new_full (sc_endpoint_hash, sc_endpoint_key_equal, g_free,
                                             (GDestroyNotify)sc_conn_unref);
     core->udp_failed =
@@ -363,7 +365,6 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
                                             (GDestroyNotify)sc_conn_unref);
     core->scratch = g_string_sized_new (256);
     core->key = g_string_sized_new (128);
-    core->call_cseq_key = g_string_sized_new (128);
     core->uri_key = g_string_sized_new (128);
     core->sent_by = g_string_sized_new (64);
     core->binding_key = g_string_sized_new (128);
@@ -394,7 +395,6 @@ sc_core_free (ScCore *core)
     g_hash_table_destroy (core->udp_failed);
     g_string_free (core->scratch, TRUE);
     g_string_free (core->key, TRUE);
-    g_string_free (core->call_cseq_key, TRUE);
     g_string_free (core->uri_key, TRUE);
     g_string_free (core->sent_by, TRUE);
     g_string_free (core->binding_key, TRUE);
@@ -671,8 +671,7 @@ note_invite_2xx (ScCore *core, const ScSipMsg *msg)
 {
     if (g_hash_table_size (core->invite_2xx) >= SC_INVITE_2XX_MAX)
         g_hash_table_remove_all (core->invite_2xx); /* forgetting only silences PRAC-001 */
-    sc_call_cseq_key (msg, core->call_cseq_key);
-    g_hash_table_add (core->invite_2xx, g_strdup (core->call_cseq_key->str));
+    g_hash_table_add (core->invite_2xx, GSIZE_TO_POINTER ((gsize)sc_call_cseq_id (msg)));
 }
 
 static void

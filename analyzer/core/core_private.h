@@ -273,13 +273,13 @@ struct ScCore {
     GHashTable *txns;       /* char* key → ScTxn* */
     GPtrArray *txn_spare;   /* blocks of SC_TXN_BLOCK bytes of ended transactions, for reuse */
     GHashTable *route_uris; /* char* → NULL: Record-Route/Path URIs already reported */
-    GHashTable *invite_2xx; /* sc_call_cseq_key () → NULL: INVITEs answered 2xx (PRAC-001 ACK) */
+    GHashTable *invite_2xx; /* sc_call_cseq_id () as the key itself (no allocation a call) → the
+                               same: INVITEs answered 2xx (PRAC-001 ACK) */
     GHashTable *attempts;   /* ScEndpoint* far end → ScConn*: the latest connection attempt */
     GHashTable *udp_failed; /* ScEndpoint* → frame of an ICMP unreachable for a datagram to it */
     GQueue live_conns;      /* every connection whose facts are still due (links in ScConn) */
     GString *scratch;       /* message text being built for a finding */
     GString *key;           /* transaction key being built */
-    GString *call_cseq_key; /* sc_call_cseq_key () being built */
     GString *uri_key;       /* sc_flow_uri_key_in () being built */
     GString *sent_by;       /* sc_via_sent_by_in () being built */
     GString *binding_key;   /* an outbound binding's "aor|instance|reg-id" being built */
@@ -361,8 +361,10 @@ gboolean sc_core_attempt_from (ScCore *core, const ScEndpoint *dst, const ScEndp
 gboolean sc_txn_key (const ScSipMsg *msg, const ScVia *via, ScStrView method, GString *text,
                      ScTxnKey *key);
 
-/* Writes "Call-ID|CSeq number" of @msg into @out: an INVITE and the ACK of its 2xx share it. */
-void sc_call_cseq_key (const ScSipMsg *msg, GString *out);
+/* The identity of @msg's Call-ID and CSeq number, which an INVITE and the ACK of its 2xx share:
+ * a 64-bit hash of them (sc_mem_hash64). Two different pairs share one with odds of 1 in 2^64,
+ * then an ACK of a non-2xx would be judged as one of a 2xx by PRAC-001. */
+guint64 sc_call_cseq_id (const ScSipMsg *msg);
 
 ScTxn *sc_txn_lookup (ScCore *core, const ScTxnKey *key);
 /* The table's hash and equality over ScTxnKey. */

@@ -208,6 +208,35 @@ sc_mem_hash (const void *p, gsize len)
     return (guint)(h ^ (h >> 32));
 }
 
+/* MurmurHash3's finaliser: a bijection of 64 bits in which each input bit flips each output bit
+ * with probability about one half. */
+static guint64
+mix64 (guint64 h)
+{
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDu;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53u;
+    h ^= h >> 33;
+    return h;
+}
+
+guint64
+sc_mem_hash64 (const void *p, gsize len)
+{
+    const char *s = p;
+    guint64 h = mix64 (0x9E3779B97F4A7C15u ^ len);
+    gsize i = 0;
+    for (; i + 8 <= len; i += 8) {
+        guint64 w;
+        memcpy (&w, s + i, 8);
+        h = mix64 (h ^ w);
+    }
+    guint64 tail = 0;
+    memcpy (&tail, s + i, len - i);
+    return mix64 (h ^ tail);
+}
+
 gboolean
 sc_endpoint_key_equal (gconstpointer a, gconstpointer b)
 {

@@ -17,8 +17,8 @@ size_exempt (ScCore *core, const ScSipMsg *msg)
         return TRUE;
     if (!sc_sv_eq_ci (msg->method, "ACK"))
         return FALSE;
-    sc_call_cseq_key (msg, core->call_cseq_key);
-    return !g_hash_table_contains (core->invite_2xx, core->call_cseq_key->str);
+    return !g_hash_table_contains (core->invite_2xx,
+                                   GSIZE_TO_POINTER ((gsize)sc_call_cseq_id (msg)));
 }
 
 /* Collects the Record-Route/Path URIs naming an IP not seen before into @fresh. */

@@ -77,6 +77,9 @@ guint sc_endpoint_hash (gconstpointer ep);
 guint sc_str_hash (gconstpointer key);
 /* The same hash over @len bytes at @p (which need not end in NUL). */
 guint sc_mem_hash (const void *p, gsize len);
+/* A 64-bit hash of @len bytes at @p, every input bit mixed into every output bit: for keys kept
+ * as their hash alone, where two texts sharing one would be taken for the same. */
+guint64 sc_mem_hash64 (const void *p, gsize len);
 gboolean sc_endpoint_key_equal (gconstpointer a, gconstpointer b);
 
 /* Two endpoints in a fixed order, so both directions of a UDP flow or TCP connection give the

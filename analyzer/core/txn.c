@@ -72,14 +72,13 @@ sc_txn_key (const ScSipMsg *msg, const ScVia *via, ScStrView method, GString *ou
     return TRUE;
 }
 
-void
-sc_call_cseq_key (const ScSipMsg *msg, GString *out)
+guint64
+sc_call_cseq_id (const ScSipMsg *msg)
 {
-    g_string_truncate (out, 0);
-    if (msg->call_id.p)
-        g_string_append_len (out, msg->call_id.p, (gssize)msg->call_id.len);
-    g_string_append_c (out, '|');
-    sc_string_append_uint (out, msg->cseq_number);
+    /* The Call-ID's hash, then the number mixed in the same way as one more word of text. */
+    guint64 words[2] = {sc_mem_hash64 (msg->call_id.p ? msg->call_id.p : "", msg->call_id.len),
+                        msg->cseq_number};
+    return sc_mem_hash64 (words, sizeof words);
 }
 
 guint

@@ -341,6 +341,28 @@ def _(n):
                                         body=body))
 
 
+def invite_then_large_ack(n, code, reason, ack_branch):
+    """A small INVITE, its final response @code and an ACK with @ack_branch grown past 1300
+    bytes by filler headers, sent in two IP fragments."""
+    via = "SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-pa1;rport"
+    n.udp(UA, PROXY, request("INVITE", via, call_id="pa1@example.com"))
+    n.udp(PROXY, UA, response(code, reason, via.replace(";rport", ";received=203.0.113.5;rport=40001"),
+                              "INVITE", call_id="pa1@example.com"))
+    filler = ["X-Filler-%d: %s" % (i, "y" * 90) for i in range(14)]
+    ack_via = via.replace("z9hG4bK-pa1", ack_branch)
+    n.udp_fragmented(UA, PROXY, request("ACK", ack_via, call_id="pa1@example.com", extra=filler))
+
+
+@case("prac001-ack-2xx")
+def _(n):
+    invite_then_large_ack(n, 200, "OK", "z9hG4bK-pa2")  # a 2xx's ACK: a new branch (§17.1.1.3)
+
+
+@case("prac001-ack-non2xx")
+def _(n):
+    invite_then_large_ack(n, 486, "Busy Here", "z9hG4bK-pa1")  # the INVITE's own branch
+
+
 @case("prac002-fire")
 def _(n):
     via = "SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-p2;rport"
