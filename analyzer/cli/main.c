@@ -25,6 +25,20 @@ typedef struct {
     gboolean list_rules;
 } ScOptions;
 
+/* The option strings GOption allocated: freed on every way out of main, usage errors too. */
+static void
+options_clear (ScOptions *o)
+{
+    g_free (o->format);
+    g_free (o->output);
+    g_free (o->fail_on);
+    g_free (o->rules);
+    g_free (o->ignore);
+    g_free (o->keylog);
+    g_free (o->config);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ScOptions, options_clear)
+
 static void usage_error (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 
 static void
@@ -245,7 +259,7 @@ write_output (const char *path, const GString *text)
 int
 main (int argc, char **argv)
 {
-    ScOptions o = {0};
+    g_auto (ScOptions) o = {0};
     GOptionEntry entries[] = {
         {"format", 'f', 0, G_OPTION_ARG_STRING, &o.format,
          "text, json, ndjson, markdown or html (default text)", "FORMAT"},
@@ -370,13 +384,6 @@ main (int argc, char **argv)
     guint64 counts[3];
     sc_report_count (report, counts);
     sc_report_free (report);
-    g_free (o.format);
-    g_free (o.output);
-    g_free (o.fail_on);
-    g_free (o.rules);
-    g_free (o.ignore);
-    g_free (o.keylog);
-    g_free (o.config);
 
     if (usable == 0 || !written)
         return EXIT_USAGE;
