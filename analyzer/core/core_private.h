@@ -59,42 +59,44 @@ typedef struct {
 } ScSampleStats;
 
 typedef struct {
+    /* What each keep-alive and SIP message of the flow reads comes first (see ScConn). */
     /* Outbound binding (RFC 5626 §6) using this flow. */
     gboolean outbound;
-    char *aor, *instance, *token; /* (owned) */
-    guint32 reg_id;
+    int ua; /* the side that registered (sends keep-alives): 0 = a, 1 = b */
     gint64 expires_at_us;
-    guint32 binding_frame; /* the 2xx that created or refreshed it */
-    int ua;                /* the side that registered (sends keep-alives): 0 = a, 1 = b */
     gboolean committed[2]; /* the side owes pongs and STUN answers (RULES.md) */
     guint32 flow_timer_s;  /* 0 when none */
     guint32 keep_s;        /* RFC 6223 value in force, 0 when none */
     int keep_sender;       /* the side that offered keep, -1 */
     /* The keep-alive sender's current gap (RULES.md "Gap"). */
     gboolean gap_open;
-    gint64 gap_start_us;
     guint32 gap_start_frame;
-    /* KA-004: the last keep-alives of the sender, to take the median of three gaps. */
-    gint64 ka_ts[4];
-    guint32 ka_frame[4];
-    guint n_ka;
-    gboolean ka004_done;
+    gint64 gap_start_us;
     /* KA-002: the latest ping towards a committed peer, not yet answered. */
     gboolean ping_due;
     guint32 ping_frame;
     gint64 ping_deadline_us;
+    guint32 changed_frame; /* KA-003 fired here and no REGISTER from the UA since; 0 otherwise */
+    gboolean failed; /* KA-002, KA-003 or KA-005 fired on it: a failed flow (RFC 5626 §4.4) */
+    /* KA-004: the last keep-alives of the sender, to take the median of three gaps. */
+    guint n_ka;
+    gboolean ka004_done;
+    gint64 ka_ts[4];
+    guint32 ka_frame[4];
     /* KA-003 / KA-008: mapped address as the server saw it. */
     gboolean has_mapped;
     ScEndpoint mapped;
     guint32 mapped_frame;
-    guint32 changed_frame; /* KA-003 fired here and no REGISTER from the UA since; 0 otherwise */
     /* Facts. */
     ScSampleStats intervals_us, latencies_us;
     GArray *mappings; /* ScEndpoint, at most SC_FLOW_MAPPINGS */
+    /* The binding's identity, read when it is made or refreshed. */
+    char *aor, *instance, *token; /* (owned) */
+    guint32 reg_id;
+    guint32 binding_frame; /* the 2xx that created or refreshed it */
     /* FLOW-001 / FLOW-006. */
     char *contact_key; /* the registered Contact "user@host:port" (owned), NULL */
     char *ua_sent_by;  /* the UA's top Via sent-by in its REGISTER, "host:port" (owned), NULL */
-    gboolean failed;   /* KA-002, KA-003 or KA-005 fired on it: a failed flow (RFC 5626 §4.4) */
 } ScFlow;
 
 /* A transaction still owed something on a stream connection (CONN-004). */
@@ -123,17 +125,22 @@ typedef struct {
 } ScTlsState;
 
 struct ScConn {
+    /* The fields most packets read or write come first, in the fewest cache lines: with
+     * thousands of flows none of a flow's lines is in L2 when its next packet comes, so each line
+     * a packet touches is a wait (README, Benchmark). The rest, read at its opening, its close or
+     * in its report, follows. */
+
     /* UDP flows: the flow table's key, kept here (no copy to free). First, so that the table's
      * key and value are one pointer: GHashTable then keeps no separate value array, and a lookup
      * reads one line of it fewer. */
     ScEndpointPair udp_key;
-    guint refcount; /* the front end (streams) or the flow table (UDP), plus txns */
-    guint id;       /* 0 until it carries SIP */
+    guint id; /* 0 until it carries SIP */
     ScTransport transport;
-    ScEndpoint a, b;
     ScInitiator initiator;
-    guint32 first_frame, last_frame;
-    gint64 first_ts_us, last_ts_us;
+    guint refcount; /* the front end (streams) or the flow table (UDP), plus txns */
+    ScEndpoint a;
+    guint32 last_frame;
+    gint64 last_ts_us;
     gint64 max_idle_us; /* longest silence between two events seen on it */
     /* Per direction, [0] from a, [1] from b: SIP messages, requests (retransmissions too),
      * bytes (messages, keep-alives and stray bytes, or TLS records), transactions started
@@ -141,20 +148,15 @@ struct ScConn {
      * (0: none). */
     guint messages_from[2];
     guint requests_from[2];
+    guint transactions;     /* requests other than ACK, either way (CONN-003) */
+    guint32 last_sip_frame; /* the newest SIP message on it (CONN-001 cites it) */
     guint64 bytes_from[2];
+    gint64 last_sip_ts_us; /* the newest SIP message on it */
+    ScFlow *flow;          /* RFC 5626 / 6223 state; NULL until needed (owned) */
+    ScStunState *stun;     /* UDP flows that carried STUN; NULL otherwise (owned) */
+    GList lru_link;        /* UDP flows: place in ScCore.udp_lru (data = this flow) */
     guint transactions_from[2];
-    guint32 close_frame_from[2];
     guint keepalives;
-    gboolean established; /* answered (SYN-ACK), or data seen both ways */
-    gboolean closed, reset, closed_by_a;
-    guint32 close_frame;
-    gint64 close_ts_us;
-    gboolean reported;  /* facts already given to the sink */
-    gboolean timed_out; /* UDP flow ended by idleness or eviction */
-    /* CRLF keep-alives, per sender (0 = a, 1 = b). */
-    gint64 last_ping_ts_us[2];
-    guint32 last_ping_frame[2];
-    gboolean ping_pending[2];
     gboolean prac003_done;
     gboolean ka_watched; /* in ScCore.ka_watch */
     gboolean reuse001_done;
@@ -162,24 +164,34 @@ struct ScConn {
      * top Via (the first such request and its sent-by port), an outbound registration or a
      * dialog-forming request with Contact ;ob. */
     gboolean aliased;
-    guint32 alias_frame;
-    guint16 alias_port; /* 0 when the Via had no port */
     gboolean outbound_offered;
+    guint n_open;
     ScOpenTxn *open; /* streams: transactions still owed something, SC_CONN_OPEN_TXNS of them
                         at most (owned; allocated at the first, so UDP flows go without) */
-    guint n_open;
-    guint transactions;     /* requests other than ACK, either way (CONN-003) */
-    guint32 last_sip_frame; /* the newest SIP message on it (CONN-001 cites it) */
-    char *opener_sent_by;   /* the opener's first request's top Via sent-by (owned), NULL */
-    gint64 last_sip_ts_us;  /* the newest SIP message on it */
-    ScStunState *stun;      /* UDP flows that carried STUN; NULL otherwise (owned) */
-    ScTlsState *tls;        /* streams that carried TLS; NULL otherwise (owned) */
-    ScFlow *flow;           /* RFC 5626 / 6223 state; NULL until needed (owned) */
+    /* CRLF keep-alives, per sender (0 = a, 1 = b). */
+    gint64 last_ping_ts_us[2];
+    guint32 last_ping_frame[2];
+    gboolean ping_pending[2];
+
+    /* Read at the opening, the close or the report. */
+    ScEndpoint b;
+    guint32 first_frame;
+    gint64 first_ts_us;
+    guint32 close_frame_from[2];
+    gboolean established; /* answered (SYN-ACK), or data seen both ways */
+    gboolean closed, reset, closed_by_a;
+    guint32 close_frame;
+    gint64 close_ts_us;
+    gboolean reported;  /* facts already given to the sink */
+    gboolean timed_out; /* UDP flow ended by idleness or eviction */
+    guint32 alias_frame;
+    guint16 alias_port;   /* 0 when the Via had no port */
+    char *opener_sent_by; /* the opener's first request's top Via sent-by (owned), NULL */
+    ScTlsState *tls;      /* streams that carried TLS; NULL otherwise (owned) */
     /* UDP: the latest mapped address a 2xx REGISTER's top Via gave (KA-003's first evidence),
      * kept here until the flow has state of its own. Frame 0: none. */
     ScEndpoint reg_mapped;
     guint32 reg_mapped_frame;
-    GList lru_link;  /* UDP flows: place in ScCore.udp_lru (data = this flow) */
     GList live_link; /* place in ScCore.live_conns until its facts are reported */
 };
 
@@ -222,34 +234,36 @@ typedef struct {
 } ScTxnKey;
 
 typedef struct {
-    ScTxnKey key; /* the table's key; its text is stored after the struct in the same block,
-                   * and after it the top Via's host (via.host): one allocation a transaction */
-    ScTxnCopy copies[SC_TXN_MAX_COPIES];
-    guint n_copies;
-    guint32 frame; /* first transmission */
-    gint64 ts_us, last_ts_us;
-    ScTxnVia via;
-    gboolean via007; /* the request's top Via lies about the transport: SYM skipped */
+    /* What every message of the transaction and its expiry read comes first (see ScConn). */
+    ScTxnKey key;         /* the table's key; its text is stored after the struct in the same block,
+                           * and after it the top Via's host (via.host): one allocation a transaction */
+    GList expiry_link;    /* place in one of ScCore.txn_expiry (data = this transaction) */
+    GQueue *expiry_queue; /* that queue, NULL before the first touch */
+    gint64 last_ts_us;
+    gint64 ts_us;
+    gint64 final_ts_us;
+    gboolean final_seen;
+    guint final_status;
+    gboolean is_invite;
     gboolean is_register;
-    ScTxnRegister *reg;      /* REGISTERs with outbound parameters: what they asked for (owned) */
+    guint n_copies;
+    guint32 frame;      /* first transmission */
+    ScTxnRegister *reg; /* REGISTERs with outbound parameters: what they asked for (owned) */
+    GPtrArray *spare;   /* ScCore.txn_spare when the block is SC_TXN_BLOCK bytes, else NULL */
+    ScTxnCopy copies[SC_TXN_MAX_COPIES];
+    ScTxnVia via;
+    gboolean via007;         /* the request's top Via lies about the transport: SYM skipped */
     gboolean keep_offered;   /* the request's top Via has keep (RFC 6223 §4.3) */
     int keep_offered_by;     /* its sender on the request's flow: 0 = a, 1 = b */
     gboolean resp_keep_seen; /* KA-009 (c): the first keep value among its responses */
     guint32 resp_keep_s;
     guint32 resp_keep_frame;
-    gboolean is_invite;
-    gboolean final_seen;
-    guint final_status;
-    gint64 final_ts_us;
     gboolean forwarded_checked; /* VIA rules judged once per transaction */
+    guint n_reported;
     struct {
         ScRuleId rule;
         guint status;
     } reported[SC_TXN_MAX_REPORTED];
-    guint n_reported;
-    GPtrArray *spare;     /* ScCore.txn_spare when the block is SC_TXN_BLOCK bytes, else NULL */
-    GList expiry_link;    /* place in one of ScCore.txn_expiry (data = this transaction) */
-    GQueue *expiry_queue; /* that queue, NULL before the first touch */
 } ScTxn;
 
 struct ScCore {
