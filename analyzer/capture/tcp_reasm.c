@@ -42,32 +42,35 @@ typedef struct {
 
 typedef struct ScTcpConn ScTcpConn;
 
+/* A direction's fields in the order a segment reads them; the end-of-stream and TLS ones last
+ * (with thousands of connections each line a segment touches is a cache miss). */
 typedef struct {
     ScTcpConn *conn;
     int index; /* 0: sent by a, 1: sent by b */
     gboolean seq_known, syn_seen, started_mid;
     guint32 next_seq;
-    GQueue ooo; /* ScSeg*, sorted by seq */
-    gsize ooo_bytes;
-    gboolean fin_pending, fin_done;
-    guint32 fin_seq, fin_frame;
-    gint64 fin_ts_us;
     gboolean framing;
     gboolean data_seen;
+    gboolean fin_pending;
+    GQueue ooo; /* ScSeg*, sorted by seq */
+    gsize ooo_bytes;
     ScFramer framer;
+    gboolean fin_done;
+    guint32 fin_seq, fin_frame;
+    gint64 fin_ts_us;
     ScTlsRecords tls; /* when the stream is TLS */
 } ScTcpDir;
 
 struct ScTcpConn {
     ScEndpoint ep[2]; /* ep[0] = a: SYN sender, else first sender seen */
     ScConn *core;
-    ScTcpDir dir[2];
+    ScTcpTable *table;
     ScStreamKind kind;
-    ScTlsSession *tls_session; /* with a key log, once the stream shows TLS (owned) */
     gboolean handshake, established, closed;
     gboolean answered; /* the core was told (SYN-ACK or data both ways) */
     gint64 last_ts_us, closed_ts_us;
-    ScTcpTable *table;
+    ScTlsSession *tls_session; /* with a key log, once the stream shows TLS (owned) */
+    ScTcpDir dir[2];
 };
 
 struct ScTcpTable {
