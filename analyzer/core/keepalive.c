@@ -77,13 +77,12 @@ stun_keepalive (ScConn *c, int me, gint64 ts_us, const ScStunMsg *m, ScKeepalive
             ka->interval_us = ts_us - st->last_request_ts_us[me];
         st->last_request_ts_us[me] = ts_us;
         st->last_request_frame[me] = ka->frame;
+        /* The ring's oldest slot, written whole: nothing of the request it held (answered,
+         * judged) may carry over to this one. */
         ScStunPending *p = &st->pending[st->next];
         st->next = (st->next + 1) % SC_STUN_PENDING;
+        *p = (ScStunPending){.first_ts_us = ts_us, .first_frame = ka->frame, .from = (guint8)me};
         memcpy (p->txn_id, m->txn_id, 16);
-        p->first_ts_us = ts_us;
-        p->first_frame = ka->frame;
-        p->from = (guint8)me;
-        p->answered = FALSE;
         ka->counted = TRUE;
         return;
     }

@@ -652,6 +652,17 @@ def _(n):
     stun_exchange(n, UA, 19.99, 3, UA)
 
 
+@case("ka005-repeated")
+def _(n):
+    # Ten unanswered STUN requests, more than the flow's ring of eight pending ones, then three
+    # answered ones so the capture runs 60 s past the tenth.
+    ob_udp(n)
+    for k in range(10):
+        stun_exchange(n, UA, 20.0, k, UA, answer=False)
+    for k in range(10, 13):
+        stun_exchange(n, UA, 20.0, k, UA)
+
+
 UA_PRIV = ("10.0.0.5", 5060)
 MAPPED1 = ("203.0.113.9", 40601)
 MAPPED2 = ("203.0.113.9", 40977)
