@@ -7,7 +7,7 @@ scripts/deps.sh test
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSIPCONN_WERROR=ON -DSIPCONN_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$jobs" --target sipconn-audit test_sip_parse test_stun test_tls test_reuse_tls \
-  test_capture test_pcap_reader >/dev/null
+  test_block_pool test_capture test_pcap_reader >/dev/null
 # The libFuzzer harnesses: clang, everything instrumented (ctest runs each for a minute).
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DSIPCONN_WERROR=ON -DSIPCONN_FUZZ=ON >/dev/null
 cmake --build build-fuzz -j"$jobs" --target fuzz_sip_message fuzz_stun fuzz_tls fuzz_tcp_stream \

@@ -7,7 +7,12 @@
 
 #define SC_DEFRAG_MAX_DATAGRAM 65535u
 
-typedef struct {
+/* Spare datagrams kept at most, and the largest kept: bigger ones are freed, so that the spares
+ * stay within 16 x 32 KiB. */
+#define SC_DEFRAG_SPARES_MAX 16
+#define SC_DEFRAG_SPARE_BYTES_MAX (16 * 1024)
+
+typedef struct ScDefragPending {
     ScDefragKey key;
     GByteArray *buf;
     GArray *ranges; /* received [start, end) ranges, merged and sorted */
@@ -21,6 +26,9 @@ typedef struct {
 
 struct ScDefrag {
     GHashTable *pending; /* ScDefragKey* → ScPending* */
+    /* Ended datagrams whose buffers are kept for the next ones (ScPending*, owned): fragmented
+     * traffic then allocates nothing in the steady state. */
+    GPtrArray *spares;
     gsize bytes;
     gsize max_bytes;
     guint max_datagrams;
@@ -58,7 +66,9 @@ ScDefrag *
 sc_defrag_new (gsize max_bytes, guint max_datagrams, gint64 timeout_us)
 {
     ScDefrag *d = g_new0 (ScDefrag, 1);
-    d->pending = g_hash_table_new_full (key_hash, key_equal, NULL, pending_free);
+    /* No destroy notify: a datagram leaving the table goes to the spares (recycle ()). */
+    d->pending = g_hash_table_new (key_hash, key_equal);
+    d->spares = g_ptr_array_new_with_free_func (pending_free);
     d->max_bytes = max_bytes;
     d->max_datagrams = max_datagrams;
     d->timeout_us = timeout_us;
@@ -70,7 +80,13 @@ sc_defrag_free (ScDefrag *d)
 {
     if (!d)
         return;
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, d->pending);
+    while (g_hash_table_iter_next (&it, NULL, &v))
+        pending_free (v);
     g_hash_table_destroy (d->pending);
+    g_ptr_array_unref (d->spares);
     g_free (d);
 }
 
@@ -80,11 +96,50 @@ sc_defrag_stats (const ScDefrag *d)
     return &d->stats;
 }
 
+/* Ends @p, out of the table: kept among the spares while there is room and it is small. */
 static void
-drop (ScDefrag *d, ScPending *p)
+recycle (ScDefrag *d, ScPending *p)
+{
+    if (d->spares->len >= SC_DEFRAG_SPARES_MAX || p->buf->len > SC_DEFRAG_SPARE_BYTES_MAX) {
+        pending_free (p);
+        return;
+    }
+    g_byte_array_set_size (p->buf, 0); /* both keep their allocations */
+    g_array_set_size (p->ranges, 0);
+    g_ptr_array_add (d->spares, p);
+}
+
+/* An empty datagram for @key: a spare one, or a new one. */
+static ScPending *
+pending_new (ScDefrag *d, const ScDefragKey *key, gint64 ts_us)
+{
+    ScPending *p;
+    if (d->spares->len) {
+        p = g_ptr_array_steal_index_fast (d->spares, d->spares->len - 1);
+    } else {
+        p = g_new0 (ScPending, 1);
+        p->buf = g_byte_array_new ();
+        p->ranges = g_array_new (FALSE, FALSE, sizeof (ScRange));
+    }
+    p->key = *key;
+    p->total = -1;
+    p->first_ts_us = ts_us;
+    return p;
+}
+
+/* Takes @p out of the table and its bytes out of the count (the caller ends it). */
+static void
+unlist (ScDefrag *d, ScPending *p)
 {
     d->bytes -= p->buf->len;
     g_hash_table_remove (d->pending, &p->key);
+}
+
+static void
+drop (ScDefrag *d, ScPending *p)
+{
+    unlist (d, p);
+    recycle (d, p);
 }
 
 static void
@@ -98,6 +153,7 @@ sweep (ScDefrag *d, gint64 now)
         if (now - p->first_ts_us > d->timeout_us) {
             d->bytes -= p->buf->len;
             g_hash_table_iter_remove (&it);
+            recycle (d, p);
             d->stats.expired++;
         }
     }
@@ -136,7 +192,7 @@ add_range (GArray *ranges, guint32 start, guint32 end)
     g_array_insert_val (ranges, i, r);
 }
 
-GBytes *
+ScDefragDatagram *
 sc_defrag_add (ScDefrag *d, const ScDefragKey *key, guint32 offset, gboolean more,
                const guint8 *data, gsize len, gint64 ts_us)
 {
@@ -150,12 +206,7 @@ sc_defrag_add (ScDefrag *d, const ScDefragKey *key, guint32 offset, gboolean mor
     if (!p) {
         while (g_hash_table_size (d->pending) >= d->max_datagrams)
             evict_oldest (d);
-        p = g_new0 (ScPending, 1);
-        p->key = *key;
-        p->buf = g_byte_array_new ();
-        p->ranges = g_array_new (FALSE, FALSE, sizeof (ScRange));
-        p->total = -1;
-        p->first_ts_us = ts_us;
+        p = pending_new (d, key, ts_us);
         g_hash_table_insert (d->pending, &p->key, p);
     }
     guint32 end = offset + (guint32)len;
@@ -184,8 +235,21 @@ sc_defrag_add (ScDefrag *d, const ScDefragKey *key, guint32 offset, gboolean mor
     ScRange *r = &g_array_index (p->ranges, ScRange, 0);
     if (r->start != 0 || r->end < p->total)
         return NULL;
-    GBytes *whole = g_bytes_new (p->buf->data, (gsize)p->total);
-    drop (d, p);
+    unlist (d, p);
     d->stats.completed++;
-    return whole;
+    return p;
+}
+
+const guint8 *
+sc_defrag_datagram_data (const ScDefragDatagram *dg, gsize *len)
+{
+    *len = (gsize)dg->total;
+    return dg->buf->data;
+}
+
+void
+sc_defrag_release (ScDefrag *d, ScDefragDatagram *dg)
+{
+    if (dg)
+        recycle (d, dg);
 }

@@ -73,16 +73,16 @@ reassembled (ScDecoder *dec, ScIpPayload *ip, const ScDefragKey *key, guint32 of
         dec->stats.malformed++; /* a snaplen-cut fragment can never complete */
         return;
     }
-    GBytes *whole =
+    ScDefragDatagram *whole =
         sc_defrag_add (dec->defrag, key, offset, more, ip->data, ip->len, dec->pkt->ts_us);
     if (!whole)
         return;
     gsize n;
-    ip->data = g_bytes_get_data (whole, &n);
+    ip->data = sc_defrag_datagram_data (whole, &n);
     ip->len = ip->wire_len = n;
     ip->fragmented = TRUE;
     deliver (dec, ip, depth);
-    g_bytes_unref (whole);
+    sc_defrag_release (dec->defrag, whole);
 }
 
 static void

@@ -5,11 +5,37 @@
 
 #include <string.h>
 
+/* Spare buffers kept at most, and the largest kept: bigger ones are freed, so that the spares
+ * stay within 64 x 32 KiB however large the messages that came in pieces. */
+#define SC_FRAMER_SPARES_MAX 64
+#define SC_FRAMER_SPARE_PEAK_MAX (16 * 1024) /* bytes */
+
 void
-sc_framer_init (ScFramer *f, gboolean resync)
+sc_framer_init (ScFramer *f, gboolean resync, GPtrArray *spare_bufs)
 {
     memset (f, 0, sizeof *f);
     f->resync = resync;
+    f->spare_bufs = spare_bufs;
+}
+
+GPtrArray *
+sc_framer_spare_bufs_new (void)
+{
+    return g_ptr_array_new_with_free_func ((GDestroyNotify)g_byte_array_unref);
+}
+
+/* Appends to the buffer, taking a spare one (or a new one) when none holds bytes yet. */
+static void
+buf_append (ScFramer *f, const guint8 *data, gsize len)
+{
+    if (!f->buf) {
+        GPtrArray *spare = f->spare_bufs;
+        f->buf = spare && spare->len ? g_ptr_array_steal_index_fast (spare, spare->len - 1)
+                                     : g_byte_array_sized_new ((guint)len);
+        f->buf_peak = 0;
+    }
+    g_byte_array_append (f->buf, data, (guint)len);
+    f->buf_peak = MAX (f->buf_peak, f->buf->len);
 }
 
 /* Bytes waiting for the rest of their message (none while buf is NULL). */
@@ -22,8 +48,15 @@ buffered (const ScFramer *f)
 void
 sc_framer_clear (ScFramer *f)
 {
-    if (f->buf)
-        g_byte_array_unref (f->buf);
+    if (f->buf) {
+        GPtrArray *spare = f->spare_bufs;
+        if (spare && spare->len < SC_FRAMER_SPARES_MAX && f->buf_peak <= SC_FRAMER_SPARE_PEAK_MAX) {
+            g_byte_array_set_size (f->buf, 0); /* keeps its allocation */
+            g_ptr_array_add (spare, f->buf);
+        } else {
+            g_byte_array_unref (f->buf);
+        }
+    }
     f->buf = NULL;
     f->awaiting = 0;
 }
@@ -206,18 +239,15 @@ sc_framer_feed (ScFramer *f, const guint8 *data, gsize len, guint32 frame, gint6
         /* The usual case, whole messages per segment: framed where they lie, and only an
          * unfinished tail is kept. */
         gsize used = frame_bytes (f, (const char *)data, len, TRUE, sink, user);
-        if (used < len) {
-            if (!f->buf)
-                f->buf = g_byte_array_sized_new ((guint)(len - used));
-            g_byte_array_append (f->buf, data + used, (guint)(len - used));
-        }
+        if (used < len)
+            buf_append (f, data + used, len - used);
         return;
     }
-    g_byte_array_append (f->buf, data, (guint)len);
+    buf_append (f, data, len);
     gsize used = frame_bytes (f, (const char *)f->buf->data, f->buf->len, FALSE, sink, user);
     if (used == f->buf->len) {
-        /* Drained: give its memory back (thousands of idle connections would each keep the size
-         * of their largest message otherwise), until bytes wait again. */
+        /* Drained: the buffer goes to the spares (thousands of idle connections would each keep
+         * the size of their largest message otherwise), until bytes wait again. */
         sc_framer_clear (f);
     } else if (used > 0) {
         g_byte_array_remove_range (f->buf, 0, (guint)used);

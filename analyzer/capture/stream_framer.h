@@ -22,7 +22,12 @@ typedef struct {
 } ScFramerSink;
 
 typedef struct {
-    GByteArray *buf;   /* the bytes of an unfinished message; NULL when none wait */
+    GByteArray *buf; /* the bytes of an unfinished message; NULL when none wait */
+    gsize buf_peak;  /* the most bytes buf held (its allocation is at most about twice that) */
+    /* The owner's spare buffers (GByteArray*, shared by its framers; NULL: none): a drained
+     * buffer goes there and the next one is taken from there, so that messages arriving in
+     * pieces allocate nothing in the steady state while idle streams hold no buffer. */
+    GPtrArray *spare_bufs;
     gboolean resync;   /* skip silently to the next start line (mid-stream start, gap) */
     gboolean in_junk;  /* a FRAME-003 run is open: report it once */
     gboolean sip_seen; /* a complete message came: only then can stray bytes be judged */
@@ -43,7 +48,11 @@ typedef struct {
 #define SC_FRAMER_MAX_HEADERS (64 * 1024)
 #define SC_FRAMER_MAX_BODY (1024 * 1024)
 
-void sc_framer_init (ScFramer *f, gboolean resync);
+/* @spare_bufs: see ScFramer (borrowed; it must outlive the framer's last clear). */
+void sc_framer_init (ScFramer *f, gboolean resync, GPtrArray *spare_bufs);
+
+/* A spare-buffer list for sc_framer_init (), freeing its buffers with it. */
+GPtrArray *sc_framer_spare_bufs_new (void);
 void sc_framer_clear (ScFramer *f);
 
 /* Appends @len bytes that arrived in @frame and delivers what is complete. */

@@ -75,7 +75,8 @@ struct ScTcpConn {
 
 struct ScTcpTable {
     ScDecoder *dec;
-    GHashTable *conns; /* ScEndpointPair* (inside the value's storage) → ScTcpConn* */
+    GHashTable *conns;        /* ScEndpointPair* (inside the value's storage) → ScTcpConn* */
+    GPtrArray *framer_spares; /* the framers' spare buffers (see ScFramer.spare_bufs) */
     gsize ooo_total;
     gint64 now_us, next_sweep_us;
     /* No connection is due for removal before this (a lower bound of conn_due ()): a sweep before
@@ -132,6 +133,7 @@ sc_tcp_table_new (ScDecoder *dec)
     t->earliest_due_us = G_MAXINT64;
     t->conns =
         g_hash_table_new_full (sc_endpoint_pair_hash, sc_endpoint_pair_equal, NULL, entry_free);
+    t->framer_spares = sc_framer_spare_bufs_new ();
     return t;
 }
 
@@ -140,7 +142,8 @@ sc_tcp_table_free (ScTcpTable *t)
 {
     if (!t)
         return;
-    g_hash_table_destroy (t->conns);
+    g_hash_table_destroy (t->conns); /* the framers give their buffers back first */
+    g_ptr_array_unref (t->framer_spares);
     g_free (t);
 }
 
@@ -207,7 +210,7 @@ on_plain (gpointer user, const guint8 *p, gsize len, guint32 frame, gint64 ts_us
     ScTcpDir *d = user;
     if (!d->framing) {
         d->framing = TRUE;
-        sc_framer_init (&d->framer, FALSE);
+        sc_framer_init (&d->framer, FALSE, d->conn->table->framer_spares);
     }
     sc_framer_feed (&d->framer, p, len, frame, ts_us, &framer_sink, d);
 }
@@ -248,7 +251,7 @@ ordered_bytes (ScTcpDir *d, const guint8 *p, gsize len, guint32 frame, gint64 ts
         gssize sl = sc_sip_start_line_len ((const char *)p + i, len - i);
         if (sl != 0) {
             d->framing = TRUE;
-            sc_framer_init (&d->framer, FALSE);
+            sc_framer_init (&d->framer, FALSE, d->conn->table->framer_spares);
             /* A whole SIP start line: a SIP stream, even if its first message never completes
              * (what the framer then skips is SIP's, counted, not another protocol's). */
             if (sl > 0 && c->kind == KIND_UNKNOWN)
@@ -263,7 +266,7 @@ ordered_bytes (ScTcpDir *d, const guint8 *p, gsize len, guint32 frame, gint64 ts
         } else if (d->started_mid || c->kind == KIND_SIP) {
             /* Mid-message: look for the next start line without judging what precedes it. */
             d->framing = TRUE;
-            sc_framer_init (&d->framer, TRUE);
+            sc_framer_init (&d->framer, TRUE, d->conn->table->framer_spares);
         } else {
             c->kind = KIND_OTHER;
             return;

@@ -343,7 +343,8 @@ sc_core_new (const ScConfig *cfg, const ScSink *sink, gpointer user)
     core->udp_flows = g_hash_table_new_full (sc_endpoint_pair_hash, sc_endpoint_pair_equal, NULL,
                                              (GDestroyNotify)sc_conn_unref);
     core->txns = g_hash_table_new_full (sc_txn_key_hash, sc_txn_key_equal, NULL, sc_txn_free);
-    core->txn_spare = g_ptr_array_new ();
+    sc_txn_blocks_init (&core->txn_blocks);
+    sc_outbound_register_blocks_init (&core->register_blocks);
     core->route_uris = g_hash_table_new_full (sc_str_hash, g_str_equal, g_free, NULL);
     /* Identities kept in the key pointer itself: a gpointer holds all 64 bits on the 64-bit
      * platforms this is built for (on a 32-bit one the identity is cut to 32 bits). */
@@ -387,7 +388,8 @@ sc_core_free (ScCore *core)
     g_hash_table_destroy (core->ua_flows);
     g_hash_table_destroy (core->bindings);
     g_hash_table_destroy (core->txns);
-    sc_txn_spare_free (core->txn_spare);
+    sc_block_pool_clear (&core->txn_blocks); /* the transactions (and their REGISTERs) first */
+    sc_block_pool_clear (&core->register_blocks);
     g_hash_table_destroy (core->udp_flows);
     g_hash_table_destroy (core->route_uris);
     g_hash_table_destroy (core->invite_2xx);

@@ -2,6 +2,7 @@
  * Not installed; front ends use core.h only. */
 #pragma once
 
+#include "block_pool.h"
 #include "core.h"
 #include "sip_msg.h"
 
@@ -24,11 +25,13 @@ typedef struct {
 } ScStunState;
 
 /* What a REGISTER asked for (RFC 5626 §4.2.1), kept on its transaction until answered. One
- * allocation: aor, instance and contact_key are texts in the same block, after the struct. */
+ * block, of ScCore.register_blocks when it fits: aor, instance and contact_key are texts in the
+ * same block, after the struct. */
 typedef struct {
-    char *aor;      /* the To URI */
-    char *instance; /* the first Contact with +sip.instance and a valid reg-id; NULL */
-    guint32 reg_id; /* of that Contact */
+    ScBlockPool *pool; /* the pool its block came from; NULL: allocated on its own */
+    char *aor;         /* the To URI */
+    char *instance;    /* the first Contact with +sip.instance and a valid reg-id; NULL */
+    guint32 reg_id;    /* of that Contact */
     gboolean contact_expires_set;
     guint32 contact_expires_s;
     gboolean supported_outbound;
@@ -249,7 +252,7 @@ typedef struct {
     guint n_copies;
     guint32 frame;      /* first transmission */
     ScTxnRegister *reg; /* REGISTERs with outbound parameters: what they asked for (owned) */
-    GPtrArray *spare;   /* ScCore.txn_spare when the block is SC_TXN_BLOCK bytes, else NULL */
+    ScBlockPool *pool;  /* &ScCore.txn_blocks when the block is one of its, else NULL */
     ScTxnCopy copies[SC_TXN_MAX_COPIES];
     ScTxnVia via;
     gboolean via007;         /* the request's top Via lies about the transport: SYM skipped */
@@ -284,9 +287,10 @@ struct ScCore {
     GQueue udp_lru;        /* the same flows, least recently active first (links in ScConn) */
     GQueue txn_expiry[2];  /* live transactions by last activity, see SC_TXN_QUEUE_* */
     guint64 udp_flows_evicted;
-    GHashTable *txns;       /* char* key → ScTxn* */
-    GPtrArray *txn_spare;   /* blocks of SC_TXN_BLOCK bytes of ended transactions, for reuse */
-    GHashTable *route_uris; /* char* → NULL: Record-Route/Path URIs already reported */
+    GHashTable *txns;            /* char* key → ScTxn* */
+    ScBlockPool txn_blocks;      /* transactions' blocks (sc_txn_blocks_init) */
+    ScBlockPool register_blocks; /* ScTxnRegister blocks (sc_outbound_register_blocks_init) */
+    GHashTable *route_uris;      /* char* → NULL: Record-Route/Path URIs already reported */
     GHashTable *invite_2xx; /* sc_call_cseq_id () as the key itself (no allocation a call) → the
                                same: INVITEs answered 2xx (PRAC-001 ACK) */
     GHashTable *attempts;   /* ScEndpoint* far end → ScConn*: the latest connection attempt */
@@ -389,11 +393,10 @@ ScTxn *sc_txn_insert (ScCore *core, const ScTxnKey *key, const ScSipMsg *msg, co
 /* Adds the addressing of a retransmission when it differs from the copies known. */
 void sc_txn_add_copy (ScCore *core, ScTxn *txn, const ScMsgEvent *ev, ScConn *conn);
 void sc_txn_touch (ScCore *core, ScTxn *txn, gint64 ts_us);
-/* Ends @txn (GDestroyNotify of ScCore.txns): its block goes back to ScCore.txn_spare when it
- * came from there and there is room. */
+/* Ends @txn (GDestroyNotify of ScCore.txns): its block goes back to ScCore.txn_blocks when it
+ * came from there. */
 void sc_txn_free (gpointer txn);
-/* Frees the spare blocks (after ScCore.txns is destroyed). */
-void sc_txn_spare_free (GPtrArray *spare);
+void sc_txn_blocks_init (ScBlockPool *pool);
 void sc_txn_sweep (ScCore *core);
 /* TRUE the first time (rule, status) is reported on @txn: later calls say FALSE. */
 gboolean sc_txn_first_report (ScTxn *txn, ScRuleId rule, guint status);
@@ -418,6 +421,7 @@ void sc_outbound_request (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *e
 void sc_outbound_response (ScCore *core, const ScSipMsg *msg, const ScMsgEvent *ev, ScConn *conn,
                            gboolean from_a, ScTxn *txn);
 void sc_outbound_free_register (ScTxnRegister *reg);
+void sc_outbound_register_blocks_init (ScBlockPool *pool);
 void sc_flow_free (ScFlow *flow);
 /* Returns: (transfer none): @conn's flow state, created empty. */
 ScFlow *sc_flow_get (ScConn *conn);

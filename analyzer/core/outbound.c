@@ -34,13 +34,23 @@ sc_flow_free (ScFlow *f)
     g_free (f);
 }
 
+/* Most REGISTERs' AOR, instance and Contact key fit in this; the rest get a block of their own. */
+#define SC_REGISTER_BLOCK 320      /* bytes */
+#define SC_REGISTER_SPARE_MAX 1024 /* spare blocks kept: 320 KiB at most */
+
+void
+sc_outbound_register_blocks_init (ScBlockPool *pool)
+{
+    sc_block_pool_init (pool, SC_REGISTER_BLOCK, SC_REGISTER_SPARE_MAX);
+}
+
 void
 sc_outbound_free_register (ScTxnRegister *reg)
 {
     if (!reg)
         return;
     g_free (reg->token);
-    g_free (reg); /* its other texts are in the same block */
+    sc_block_pool_release (reg->pool, reg); /* its other texts are in the same block */
 }
 
 static gboolean
@@ -146,7 +156,10 @@ register_of (ScCore *core, const ScSipMsg *msg)
     gsize room = (msg->to_uri.p ? msg->to_uri.len + 1 : 0) +
                  (chosen ? chosen->instance.len + 1 : 0) +
                  (contact_key ? core->uri_key->len + 1 : 0);
-    ScTxnRegister *reg = g_malloc0 (sizeof *reg + room);
+    ScBlockPool *owner;
+    ScTxnRegister *reg =
+        sc_block_pool_acquire (&core->register_blocks, sizeof *reg + room, sizeof *reg, &owner);
+    reg->pool = owner;
     char *text = (char *)(reg + 1);
     reg->aor = put_text (&text, msg->to_uri.p, msg->to_uri.len);
     if (chosen) {

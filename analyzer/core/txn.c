@@ -100,11 +100,17 @@ sc_txn_lookup (ScCore *core, const ScTxnKey *key)
     return g_hash_table_lookup (core->txns, key);
 }
 
-/* A transaction's block when its key and top Via host fit (nearly all): blocks of one size are
- * recycled, so that a steady stream of requests allocates nothing once as many blocks exist as
+/* A transaction's block when its key and top Via host fit (nearly all) is one of
+ * ScCore.txn_blocks: a steady stream of requests allocates nothing once as many blocks exist as
  * transactions live at once. */
 #define SC_TXN_BLOCK 768      /* bytes */
 #define SC_TXN_SPARE_MAX 4096 /* spare blocks kept: 3 MiB at most */
+
+void
+sc_txn_blocks_init (ScBlockPool *pool)
+{
+    sc_block_pool_init (pool, SC_TXN_BLOCK, SC_TXN_SPARE_MAX);
+}
 
 void
 sc_txn_free (gpointer p)
@@ -115,31 +121,18 @@ sc_txn_free (gpointer p)
     if (txn->expiry_queue)
         g_queue_unlink (txn->expiry_queue, &txn->expiry_link);
     sc_outbound_free_register (txn->reg);
-    if (txn->spare && txn->spare->len < SC_TXN_SPARE_MAX)
-        g_ptr_array_add (txn->spare, txn);
-    else
-        g_free (txn);
-}
-
-void
-sc_txn_spare_free (GPtrArray *spare)
-{
-    for (guint i = 0; i < spare->len; i++)
-        g_free (spare->pdata[i]);
-    g_ptr_array_unref (spare);
+    sc_block_pool_release (txn->pool, txn);
 }
 
 /* A zeroed transaction with @text_room bytes after it. */
 static ScTxn *
 txn_block (ScCore *core, gsize text_room)
 {
-    if (sizeof (ScTxn) + text_room > SC_TXN_BLOCK)
-        return g_malloc0 (sizeof (ScTxn) + text_room);
-    GPtrArray *spare = core->txn_spare;
-    ScTxn *txn =
-        spare->len ? g_ptr_array_steal_index_fast (spare, spare->len - 1) : g_malloc (SC_TXN_BLOCK);
-    memset (txn, 0, sizeof *txn); /* the text after it is written in full by the caller */
-    txn->spare = spare;
+    ScBlockPool *owner;
+    /* the text after it is written in full by the caller */
+    ScTxn *txn = sc_block_pool_acquire (&core->txn_blocks, sizeof (ScTxn) + text_room,
+                                        sizeof (ScTxn), &owner);
+    txn->pool = owner;
     return txn;
 }
 

@@ -13,12 +13,28 @@ test_defrag_out_of_order (void)
     memset (a, 'a', sizeof a);
     memset (b, 'b', sizeof b);
     g_assert_null (sc_defrag_add (d, &k, 16, FALSE, b, sizeof b, 1));
-    GBytes *whole = sc_defrag_add (d, &k, 0, TRUE, a, sizeof a, 2);
+    ScDefragDatagram *whole = sc_defrag_add (d, &k, 0, TRUE, a, sizeof a, 2);
     g_assert_nonnull (whole);
-    g_assert_cmpuint (g_bytes_get_size (whole), ==, 24);
-    g_assert_cmpint (((const guint8 *)g_bytes_get_data (whole, NULL))[16], ==, 'b');
-    g_bytes_unref (whole);
+    gsize n;
+    const guint8 *bytes = sc_defrag_datagram_data (whole, &n);
+    g_assert_cmpuint (n, ==, 24);
+    g_assert_cmpint (bytes[0], ==, 'a');
+    g_assert_cmpint (bytes[16], ==, 'b');
+    sc_defrag_release (d, whole);
     g_assert_cmpuint (sc_defrag_stats (d)->completed, ==, 1);
+    /* The next datagram reuses the memory of the one released, and starts from nothing of it. */
+    const guint8 *first = bytes;
+    ScDefragKey k2 = {.family = 4, .proto = 17, .id = 8};
+    g_assert_null (sc_defrag_add (d, &k2, 0, TRUE, b, sizeof b, 3));
+    whole = sc_defrag_add (d, &k2, 8, FALSE, b, 4, 4);
+    g_assert_nonnull (whole);
+    bytes = sc_defrag_datagram_data (whole, &n);
+    g_assert_true (bytes == first); /* no new allocation */
+    g_assert_cmpuint (n, ==, 12);
+    g_assert_cmpint (bytes[0], ==, 'b');
+    g_assert_cmpint (bytes[11], ==, 'b');
+    sc_defrag_release (d, whole);
+    g_assert_cmpuint (sc_defrag_stats (d)->completed, ==, 2);
     sc_defrag_free (d);
 }
 
@@ -93,7 +109,7 @@ test_framer_byte_by_byte (void)
 {
     ScFramer f;
     Seen s = {0};
-    sc_framer_init (&f, FALSE);
+    sc_framer_init (&f, FALSE, NULL);
     for (gsize i = 0; i < strlen (msg1); i++)
         sc_framer_feed (&f, (const guint8 *)msg1 + i, 1, (guint32)i + 1, 0, &sink, &s);
     g_assert_cmpuint (s.messages, ==, 1);
@@ -103,12 +119,42 @@ test_framer_byte_by_byte (void)
     sc_framer_clear (&f);
 }
 
+/* Messages arriving in pieces on many streams: a drained buffer goes to the shared spares and
+ * the next stream that must wait for bytes takes it, without allocating; a framer without spares
+ * frees it. */
+static void
+test_framer_spare_buffers (void)
+{
+    GPtrArray *spares = sc_framer_spare_bufs_new ();
+    ScFramer f, g;
+    Seen s = {0};
+    sc_framer_init (&f, FALSE, spares);
+    sc_framer_init (&g, FALSE, spares);
+    sc_framer_feed (&f, (const guint8 *)msg1, 10, 1, 0, &sink, &s);
+    g_assert_nonnull (f.buf);
+    GByteArray *held = f.buf;
+    sc_framer_feed (&f, (const guint8 *)msg1 + 10, strlen (msg1) - 10, 2, 0, &sink, &s);
+    g_assert_cmpuint (s.messages, ==, 1);
+    g_assert_null (f.buf);
+    g_assert_cmpuint (spares->len, ==, 1);
+    sc_framer_feed (&g, (const guint8 *)msg1, 20, 3, 0, &sink, &s);
+    g_assert_true (g.buf == held);
+    g_assert_cmpuint (g.buf->len, ==, 20); /* nothing of f's bytes */
+    g_assert_cmpuint (spares->len, ==, 0);
+    sc_framer_feed (&g, (const guint8 *)msg1 + 20, strlen (msg1) - 20, 4, 0, &sink, &s);
+    g_assert_cmpuint (s.messages, ==, 2);
+    sc_framer_clear (&f);
+    sc_framer_clear (&g);
+    g_assert_cmpuint (spares->len, ==, 1);
+    g_ptr_array_unref (spares);
+}
+
 static void
 test_framer_junk_once_then_resync (void)
 {
     ScFramer f;
     Seen s = {0};
-    sc_framer_init (&f, FALSE);
+    sc_framer_init (&f, FALSE, NULL);
     GString *in = g_string_new (msg1);
     g_string_append (in, "stray bytes\r\nmore stray\r\n");
     g_string_append (in, msg1);
@@ -124,7 +170,7 @@ test_framer_no_junk_after_gap (void)
 {
     ScFramer f;
     Seen s = {0};
-    sc_framer_init (&f, FALSE);
+    sc_framer_init (&f, FALSE, NULL);
     sc_framer_feed (&f, (const guint8 *)msg1, strlen (msg1), 1, 0, &sink, &s);
     sc_framer_gap (&f);
     sc_framer_feed (&f, (const guint8 *)"tail of something\r\n", 19, 2, 0, &sink, &s);
@@ -139,7 +185,7 @@ test_framer_close_cuts_body (void)
 {
     ScFramer f;
     Seen s = {0};
-    sc_framer_init (&f, FALSE);
+    sc_framer_init (&f, FALSE, NULL);
     sc_framer_feed (&f, (const guint8 *)msg1, strlen (msg1) - 2, 1, 0, &sink, &s);
     g_assert_cmpuint (s.messages, ==, 0);
     sc_framer_close (&f, 2, 0, &sink, &s);
@@ -155,7 +201,7 @@ test_framer_body_in_segments (void)
 {
     ScFramer f;
     Seen s = {0};
-    sc_framer_init (&f, FALSE);
+    sc_framer_init (&f, FALSE, NULL);
     GString *in = g_string_new ("MESSAGE sip:x SIP/2.0\r\nContent-Length: 20000\r\n\r\n");
     gsize head = in->len;
     for (int i = 0; i < 20000; i++)
@@ -188,14 +234,14 @@ test_framer_cut_anywhere (void)
     gsize n = strlen (two);
     Seen whole = {.parses = g_string_new (NULL)};
     ScFramer f;
-    sc_framer_init (&f, FALSE);
+    sc_framer_init (&f, FALSE, NULL);
     sc_framer_feed (&f, (const guint8 *)two, n, 1, 0, &sink, &whole);
     sc_framer_clear (&f);
     /* 16 + 16 + 19 + 2 header bytes and "v=0\n"; 19 + 13 + 19 + 2 and no body. */
     g_assert_cmpstr (whole.parses->str, ==, "53 4 200 7|53 0 0 8|");
     for (gsize k = 1; k < n; k++) {
         Seen s = {.parses = g_string_new (NULL)};
-        sc_framer_init (&f, FALSE);
+        sc_framer_init (&f, FALSE, NULL);
         sc_framer_feed (&f, (const guint8 *)two, k, 1, 0, &sink, &s);
         sc_framer_feed (&f, (const guint8 *)two + k, n - k, 2, 0, &sink, &s);
         sc_framer_clear (&f);
@@ -211,7 +257,7 @@ test_framer_absurd_content_length (void)
 {
     ScFramer f;
     Seen s = {0};
-    sc_framer_init (&f, FALSE);
+    sc_framer_init (&f, FALSE, NULL);
     const char *big = "OPTIONS sip:x SIP/2.0\r\nContent-Length: 4000000000\r\n\r\nxx";
     sc_framer_feed (&f, (const guint8 *)big, strlen (big), 1, 0, &sink, &s);
     g_assert_cmpuint (s.messages, ==, 1); /* headers delivered, no 4 GB wait */
@@ -226,6 +272,7 @@ main (int argc, char **argv)
     g_test_add_func ("/defrag/out-of-order", test_defrag_out_of_order);
     g_test_add_func ("/defrag/never-completes", test_defrag_never_completes);
     g_test_add_func ("/framer/byte-by-byte", test_framer_byte_by_byte);
+    g_test_add_func ("/framer/spare-buffers", test_framer_spare_buffers);
     g_test_add_func ("/framer/junk-once-then-resync", test_framer_junk_once_then_resync);
     g_test_add_func ("/framer/no-junk-after-gap", test_framer_no_junk_after_gap);
     g_test_add_func ("/framer/close-cuts-body", test_framer_close_cuts_body);
