@@ -269,7 +269,7 @@ conn_report (ScCore *core, ScConn *c)
     if (c->reported)
         return;
     c->reported = TRUE;
-    g_queue_unlink (&core->live_conns, &c->live_link);
+    sc_queue_unlink (&core->live_conns, &c->live_link);
     sc_ka_rules_conn_ended (core, c);
     if (c->id == 0)
         return; /* never carried SIP: not ours to list */
@@ -443,7 +443,7 @@ static void
 udp_flow_end (ScCore *core, ScConn *c)
 {
     conn_report (core, c);
-    g_queue_unlink (&core->udp_lru, &c->lru_link);
+    sc_queue_unlink (&core->udp_lru, &c->lru_link);
     g_hash_table_remove (core->udp_flows, &c->udp_key); /* drops the table's reference */
 }
 
@@ -488,10 +488,7 @@ sc_core_udp_flow (ScCore *core, const ScEndpoint *src, const ScEndpoint *dst, gu
         return NULL;
     if (c) {
         /* Most recently active goes last (a request and its answer: already there). */
-        if (core->udp_lru.tail != &c->lru_link) {
-            g_queue_unlink (&core->udp_lru, &c->lru_link);
-            g_queue_push_tail_link (&core->udp_lru, &c->lru_link);
-        }
+        sc_queue_move_to_tail (&core->udp_lru, &c->lru_link);
         return c;
     }
     if (g_hash_table_size (core->udp_flows) >= core->cfg.udp_flow_max) {

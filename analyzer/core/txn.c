@@ -119,7 +119,7 @@ sc_txn_free (gpointer p)
     for (guint i = 0; i < txn->n_copies; i++)
         sc_conn_unref (txn->copies[i].conn);
     if (txn->expiry_queue)
-        g_queue_unlink (txn->expiry_queue, &txn->expiry_link);
+        sc_queue_unlink (txn->expiry_queue, &txn->expiry_link);
     sc_outbound_free_register (txn->reg);
     sc_block_pool_release (txn->pool, txn);
 }
@@ -174,8 +174,12 @@ sc_txn_touch (ScCore *core, ScTxn *txn, gint64 ts_us)
     txn->last_ts_us = MAX (txn->last_ts_us, ts_us);
     GQueue *q = &core->txn_expiry[txn->is_invite && !txn->final_seen ? SC_TXN_QUEUE_INVITE
                                                                      : SC_TXN_QUEUE_LINGER];
+    if (txn->expiry_queue == q) {
+        sc_queue_move_to_tail (q, &txn->expiry_link);
+        return;
+    }
     if (txn->expiry_queue)
-        g_queue_unlink (txn->expiry_queue, &txn->expiry_link);
+        sc_queue_unlink (txn->expiry_queue, &txn->expiry_link);
     txn->expiry_link.data = txn;
     txn->expiry_queue = q;
     g_queue_push_tail_link (q, &txn->expiry_link);
