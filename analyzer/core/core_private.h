@@ -14,7 +14,8 @@ typedef struct {
     guint32 first_frame;
     guint8 from; /* 0 = a, 1 = b */
     gboolean answered;
-    gboolean judged; /* KA-005 reported or no longer evaluable */
+    gboolean judged;   /* KA-005 reported or no longer evaluable */
+    gboolean eligible; /* sent towards a peer committed to answer then: judged (RULES.md KA-005) */
 } ScStunPending;
 
 typedef struct {

@@ -244,7 +244,7 @@ judge (ScCore *core, ScConn *conn, gint64 now_us, gboolean final)
     ScStunState *st = conn->stun;
     for (guint i = 0; f && st && i < SC_STUN_PENDING; i++) {
         ScStunPending *p = &st->pending[i];
-        if (!p->first_frame || p->answered || p->judged || !f->committed[1 - p->from])
+        if (!p->first_frame || p->answered || p->judged || !p->eligible)
             continue;
         gint64 deadline =
             p->first_ts_us + (gint64)core->cfg.stun_timeout_ms * 1000 + slack_us (core);

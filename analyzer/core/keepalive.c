@@ -81,7 +81,10 @@ stun_keepalive (ScConn *c, int me, gint64 ts_us, const ScStunMsg *m, ScKeepalive
          * judged) may carry over to this one. */
         ScStunPending *p = &st->pending[st->next];
         st->next = (st->next + 1) % SC_STUN_PENDING;
-        *p = (ScStunPending){.first_ts_us = ts_us, .first_frame = ka->frame, .from = (guint8)me};
+        *p = (ScStunPending){.first_ts_us = ts_us,
+                             .first_frame = ka->frame,
+                             .from = (guint8)me,
+                             .eligible = c->flow && c->flow->committed[1 - me]};
         memcpy (p->txn_id, m->txn_id, 16);
         ka->counted = TRUE;
         return;

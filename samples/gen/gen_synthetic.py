@@ -663,6 +663,21 @@ def _(n):
         stun_exchange(n, UA, 20.0, k, UA)
 
 
+@case("ka005-before-commit")
+def _(n):
+    # STUN request 2 between the REGISTER (1) and the 200 that commits the registrar (3), never
+    # answered; then four answered requests 20 s apart (4-11) keep the flow watched long past
+    # 2's deadline.
+    via = "SIP/2.0/UDP %s:%d;branch=z9hG4bK-u1;rport" % UA
+    contact = "sip:alice@%s:%d" % UA
+    n.udp(UA, PROXY, ob_register(via, contact))
+    stun_exchange(n, UA, 0.1, 0, UA, answer=False)
+    stamped = via.replace(";rport", ";received=203.0.113.5;rport=40001")
+    n.udp(PROXY, UA, ob_ok(stamped, contact, flow_timer=25), dt=1.0)
+    for k in range(1, 5):
+        stun_exchange(n, UA, 20.0, k, UA)
+
+
 UA_PRIV = ("10.0.0.5", 5060)
 MAPPED1 = ("203.0.113.9", 40601)
 MAPPED2 = ("203.0.113.9", 40977)
