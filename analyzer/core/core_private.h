@@ -385,6 +385,7 @@ sc_queue_move_to_tail (GQueue *q, GList *link)
     sc_queue_unlink (q, link);
     g_queue_push_tail_link (q, link);
 }
+
 /* Gives @conn an id if it has none and counts the message. */
 void sc_conn_note_message (ScCore *core, ScConn *conn, const ScMsgEvent *ev, const ScSipMsg *msg,
                            gboolean from_a);
