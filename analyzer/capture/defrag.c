@@ -18,6 +18,7 @@ typedef struct ScDefragPending {
     GArray *ranges; /* received [start, end) ranges, merged and sorted */
     gint64 total;   /* payload length once the last fragment came, else -1 */
     gint64 first_ts_us;
+    GList age_link; /* place in ScDefrag.by_age (data = this datagram) */
 } ScPending;
 
 typedef struct {
@@ -26,6 +27,7 @@ typedef struct {
 
 struct ScDefrag {
     GHashTable *pending; /* ScDefragKey* → ScPending* */
+    GQueue by_age;       /* the same, oldest first fragment first: the one a cap evicts */
     /* Ended datagrams whose buffers are kept for the next ones (ScPending*, owned): fragmented
      * traffic then allocates nothing in the steady state. */
     GPtrArray *spares;
@@ -132,6 +134,7 @@ static void
 unlist (ScDefrag *d, ScPending *p)
 {
     d->bytes -= p->buf->len;
+    g_queue_unlink (&d->by_age, &p->age_link);
     g_hash_table_remove (d->pending, &p->key);
 }
 
@@ -152,6 +155,7 @@ sweep (ScDefrag *d, gint64 now)
         ScPending *p = v;
         if (now - p->first_ts_us > d->timeout_us) {
             d->bytes -= p->buf->len;
+            g_queue_unlink (&d->by_age, &p->age_link);
             g_hash_table_iter_remove (&it);
             recycle (d, p);
             d->stats.expired++;
@@ -159,18 +163,13 @@ sweep (ScDefrag *d, gint64 now)
     }
 }
 
+/* The datagram whose first fragment came first goes: at the head of by_age, not searched for
+ * (a flood of first fragments would cost a walk of every pending one each). */
 static void
 evict_oldest (ScDefrag *d)
 {
-    GHashTableIter it;
-    gpointer v;
-    ScPending *oldest = NULL;
-    g_hash_table_iter_init (&it, d->pending);
-    while (g_hash_table_iter_next (&it, NULL, &v))
-        if (!oldest || ((ScPending *)v)->first_ts_us < oldest->first_ts_us)
-            oldest = v;
-    if (oldest) {
-        drop (d, oldest);
+    if (d->by_age.head) {
+        drop (d, d->by_age.head->data);
         d->stats.evicted++;
     }
 }
@@ -207,6 +206,8 @@ sc_defrag_add (ScDefrag *d, const ScDefragKey *key, guint32 offset, gboolean mor
         while (g_hash_table_size (d->pending) >= d->max_datagrams)
             evict_oldest (d);
         p = pending_new (d, key, ts_us);
+        p->age_link.data = p;
+        g_queue_push_tail_link (&d->by_age, &p->age_link);
         g_hash_table_insert (d->pending, &p->key, p);
     }
     guint32 end = offset + (guint32)len;

@@ -49,6 +49,13 @@ test_defrag_never_completes (void)
         g_assert_null (sc_defrag_add (d, &k, 0, TRUE, chunk, sizeof chunk, i));
     }
     g_assert_cmpuint (sc_defrag_stats (d)->evicted, >=, 990);
+    /* The oldest went: the newest still completes, the first no longer can. */
+    ScDefragKey newest = {.family = 4, .proto = 17, .id = 999};
+    ScDefragDatagram *whole = sc_defrag_add (d, &newest, 512, FALSE, chunk, 8, 1000);
+    g_assert_nonnull (whole);
+    sc_defrag_release (d, whole);
+    ScDefragKey first = {.family = 4, .proto = 17, .id = 0};
+    g_assert_null (sc_defrag_add (d, &first, 512, FALSE, chunk, 8, 1001));
     /* And a timed-out one expires. */
     ScDefragKey late = {.family = 6, .proto = 17, .id = 1};
     sc_defrag_add (d, &late, 0, TRUE, chunk, 8, 100 * G_USEC_PER_SEC);
