@@ -145,19 +145,16 @@ drop (ScDefrag *d, ScPending *p)
     recycle (d, p);
 }
 
+/* Every pending datagram is looked at, not only the head of by_age: a capture's timestamps may
+ * step back, and its order is that of arrival. */
 static void
 sweep (ScDefrag *d, gint64 now)
 {
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init (&it, d->pending);
-    while (g_hash_table_iter_next (&it, NULL, &v)) {
-        ScPending *p = v;
+    for (GList *l = d->by_age.head, *next; l; l = next) {
+        next = l->next;
+        ScPending *p = l->data;
         if (now - p->first_ts_us > d->timeout_us) {
-            d->bytes -= p->buf->len;
-            g_queue_unlink (&d->by_age, &p->age_link);
-            g_hash_table_iter_remove (&it);
-            recycle (d, p);
+            drop (d, p);
             d->stats.expired++;
         }
     }

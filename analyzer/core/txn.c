@@ -124,12 +124,11 @@ sc_txn_free (gpointer p)
     sc_block_pool_release (txn->pool, txn);
 }
 
-/* A zeroed transaction with @text_room bytes after it. */
+/* A zeroed transaction with @text_room bytes after it (not zeroed: the caller writes them). */
 static ScTxn *
 txn_block (ScCore *core, gsize text_room)
 {
     ScBlockPool *owner;
-    /* the text after it is written in full by the caller */
     ScTxn *txn = sc_block_pool_acquire (&core->txn_blocks, sizeof (ScTxn) + text_room,
                                         sizeof (ScTxn), &owner);
     txn->pool = owner;
@@ -174,10 +173,6 @@ sc_txn_touch (ScCore *core, ScTxn *txn, gint64 ts_us)
     txn->last_ts_us = MAX (txn->last_ts_us, ts_us);
     GQueue *q = &core->txn_expiry[txn->is_invite && !txn->final_seen ? SC_TXN_QUEUE_INVITE
                                                                      : SC_TXN_QUEUE_LINGER];
-    if (txn->expiry_queue == q) {
-        sc_queue_move_to_tail (q, &txn->expiry_link);
-        return;
-    }
     if (txn->expiry_queue)
         sc_queue_unlink (txn->expiry_queue, &txn->expiry_link);
     txn->expiry_link.data = txn;

@@ -127,8 +127,7 @@ test_framer_byte_by_byte (void)
 }
 
 /* Messages arriving in pieces on many streams: a drained buffer goes to the shared spares and
- * the next stream that must wait for bytes takes it, without allocating; a framer without spares
- * frees it. */
+ * the next stream that must wait for bytes takes it, without allocating. */
 static void
 test_framer_spare_buffers (void)
 {
