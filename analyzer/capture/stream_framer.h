@@ -23,7 +23,8 @@ typedef struct {
 
 typedef struct {
     GByteArray *buf; /* the bytes of an unfinished message; NULL when none wait */
-    gsize buf_peak;  /* the most bytes buf held (its allocation is at most about twice that) */
+    gsize buf_peak;  /* the most bytes buf held since this framer took it (a spare one keeps
+                        the allocation its earlier users grew it to, within the spares' cap) */
     /* The owner's spare buffers (GByteArray*, shared by its framers; NULL: none): a drained
      * buffer goes there and the next one is taken from there, so that messages arriving in
      * pieces allocate nothing in the steady state while idle streams hold no buffer. */
